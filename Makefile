@@ -1,0 +1,52 @@
+# Two commands do all the set-up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+FLASK := $(BIN)/flask --app wsgi
+
+.PHONY: run test install install-dev db seed serve-dev chromium clean shots
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=python3"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Re-install only when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+db: install
+	$(FLASK) db upgrade
+
+seed: db
+	$(FLASK) shop seed-demo
+
+## make run: install, migrate, load the demo data when empty, serve on http://127.0.0.1:$(PORT)
+run: seed
+	$(FLASK) run --host 127.0.0.1 --port $(PORT) --debug
+
+## make test: install what the tests need (Debian's Chromium for the browser tests too) and run the suite
+test: install-dev chromium
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Browser tests drive Debian's Chromium; Playwright never downloads a browser.
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Browser tests need Debian's Chromium: sudo apt-get install -y chromium"; exit 1; fi; \
+	fi
+
+shots:
+	$(BIN)/python ../shared/tools/shoot.py http://127.0.0.1:$(PORT) / /products /products/sweet-almond-massage-oil /guides /guides/when-not-to-massage
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache

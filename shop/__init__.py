@@ -1,0 +1,57 @@
+"""The store: a Flask application factory."""
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from shop.config import config_from_environment, normalise_database_url
+from shop.extensions import csrf, db, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_class=None, **overrides) -> Flask:
+    config_class = config_class or config_from_environment()
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=os.environ.get("SHOP_INSTANCE_PATH") or str(ROOT / "instance"),
+    )
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    os.makedirs(app.instance_path, exist_ok=True)
+    uri = app.config.get("SQLALCHEMY_DATABASE_URI") or f"sqlite:///{Path(app.instance_path) / 'shop.db'}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(uri)
+    config_class.check(app.config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+
+    _import_models()
+    _register_blueprints(app)
+
+    from shop import cli, errors, web
+
+    errors.register(app)
+    web.register(app)
+    cli.register(app)
+    return app
+
+
+def _import_models():
+    # Every model module is imported once so relationships by name resolve and migrations see all tables.
+    import shop.accounts.models  # noqa: F401
+    import shop.catalog.models  # noqa: F401
+    import shop.guides.models  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from shop.catalog.views import bp as catalog_bp
+    from shop.guides.views import bp as guides_bp
+    from shop.health import bp as health_bp
+
+    app.register_blueprint(catalog_bp)
+    app.register_blueprint(guides_bp)
+    app.register_blueprint(health_bp)

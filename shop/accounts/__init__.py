@@ -1,0 +1,1 @@
+"""People who sign in: customers, practitioners and admins."""

@@ -1,0 +1,1 @@
+"""The catalogue: categories, products, their sizes (variants) and what buyers screen for (flags)."""

@@ -1,0 +1,159 @@
+from datetime import datetime, timezone
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from shop.extensions import db
+from shop.money import per_hundred
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+FLAG_KINDS = ("suitable", "allergen")
+UNITS = ("ml", "g")
+
+product_flags = db.Table(
+    "product_flags",
+    db.Column("product_id", ForeignKey("products.id", ondelete="CASCADE"), primary_key=True),
+    db.Column("flag_id", ForeignKey("flags.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Category(db.Model):
+    __tablename__ = "categories"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    def __repr__(self):
+        return f"<Category {self.slug}>"
+
+
+class Flag(db.Model):
+    """Something a buyer screens for: a suitability (nut-free, vegan) or an allergen it contains."""
+
+    __tablename__ = "flags"
+    __table_args__ = (CheckConstraint("kind IN ('suitable', 'allergen')", name="kind"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(20))
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    def __repr__(self):
+        return f"<Flag {self.slug}>"
+
+
+class Product(db.Model):
+    __tablename__ = "products"
+    __table_args__ = (
+        CheckConstraint("container IN ('bottle', 'pump', 'jar', 'tube', 'tin')", name="container"),
+        Index("ix_products_published_created", "published", "created_at"),
+        Index("ix_products_published_name", "published", "name"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), index=True)
+    summary: Mapped[str] = mapped_column(String(200), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    how_to_use: Mapped[str] = mapped_column(Text, default="")
+    ingredients: Mapped[str] = mapped_column(Text, default="")
+    cautions: Mapped[str] = mapped_column(Text, default="")
+    for_home_care: Mapped[bool] = mapped_column(default=True)
+    for_practice: Mapped[bool] = mapped_column(default=False)
+    featured: Mapped[bool] = mapped_column(default=False)
+    published: Mapped[bool] = mapped_column(default=True)
+    container: Mapped[str] = mapped_column(String(20), default="bottle")
+    colour: Mapped[str] = mapped_column(String(7), default="#2f6f62")
+    tint: Mapped[str] = mapped_column(String(7), default="#d9c9a8")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    category: Mapped[Category] = relationship(lazy="joined", innerjoin=True)
+    variants: Mapped[list["Variant"]] = relationship(
+        back_populates="product", order_by="Variant.amount", cascade="all, delete-orphan"
+    )
+    flags: Mapped[list[Flag]] = relationship(secondary=product_flags, order_by=Flag.name)
+    guides: Mapped[list["Guide"]] = relationship(  # noqa: F821 - defined in shop.guides
+        secondary="product_guides", back_populates="products", order_by="Guide.title"
+    )
+
+    def __repr__(self):
+        return f"<Product {self.slug}>"
+
+    @property
+    def allergens(self) -> list[Flag]:
+        return [f for f in self.flags if f.kind == "allergen"]
+
+    @property
+    def suitabilities(self) -> list[Flag]:
+        return [f for f in self.flags if f.kind == "suitable"]
+
+    @property
+    def published_guides(self) -> list:
+        return [g for g in self.guides if g.published]
+
+    @property
+    def cheapest_variant(self) -> "Variant | None":
+        return min(self.variants, key=lambda v: (v.price_pence, v.amount), default=None)
+
+    @property
+    def has_professional_size(self) -> bool:
+        return any(v.is_professional for v in self.variants)
+
+    @property
+    def stock_state(self) -> tuple[str, int]:
+        """('in' | 'low' | 'out', units left when low) across every size."""
+        in_stock = [v for v in self.variants if v.stock_on_hand > 0]
+        if not in_stock:
+            return "out", 0
+        if all(v.stock_state == "low" for v in in_stock):
+            return "low", sum(v.stock_on_hand for v in in_stock)
+        return "in", 0
+
+
+class Variant(db.Model):
+    """One size of a product: its own SKU, price and stock."""
+
+    __tablename__ = "variants"
+    __table_args__ = (
+        CheckConstraint("stock_on_hand >= 0", name="stock_not_negative"),
+        CheckConstraint("price_pence >= 0", name="price_not_negative"),
+        CheckConstraint("trade_price_pence IS NULL OR trade_price_pence >= 0", name="trade_price_not_negative"),
+        CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint("unit IN ('ml', 'g')", name="unit"),
+        CheckConstraint("low_stock_threshold >= 0", name="threshold_not_negative"),
+        Index("ix_variants_product_price", "product_id", "price_pence"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
+    sku: Mapped[str] = mapped_column(String(40), unique=True)
+    size_label: Mapped[str] = mapped_column(String(40))
+    amount: Mapped[int]
+    unit: Mapped[str] = mapped_column(String(4), default="ml")
+    price_pence: Mapped[int]
+    trade_price_pence: Mapped[int | None]
+    stock_on_hand: Mapped[int] = mapped_column(default=0)
+    low_stock_threshold: Mapped[int] = mapped_column(default=5)
+    is_professional: Mapped[bool] = mapped_column(default=False)
+
+    product: Mapped[Product] = relationship(back_populates="variants")
+
+    def __repr__(self):
+        return f"<Variant {self.sku}>"
+
+    @property
+    def price_per_hundred_pence(self) -> int:
+        return per_hundred(self.price_pence, self.amount)
+
+    @property
+    def stock_state(self) -> str:
+        if self.stock_on_hand <= 0:
+            return "out"
+        if self.stock_on_hand <= self.low_stock_threshold:
+            return "low"
+        return "in"

@@ -1,0 +1,203 @@
+"""Reading the catalogue: the listing, a product page, the home page.
+
+Every function here runs a fixed number of queries however many products exist:
+relationships are loaded with one extra query each, never one per product.
+"""
+from dataclasses import dataclass
+from math import ceil
+
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from shop.catalog.listing import BadListingQuery, ListingQuery
+from shop.catalog.models import Category, Flag, Product, Variant, product_flags
+from shop.extensions import db
+
+
+class ProductNotFound(LookupError):
+    pass
+
+
+@dataclass
+class ListingPage:
+    query: ListingQuery
+    products: list[Product]
+    total: int
+    per_page: int
+    categories: list[Category]
+    flags: list[Flag]
+
+    @property
+    def pages(self) -> int:
+        return max(1, ceil(self.total / self.per_page))
+
+    @property
+    def page(self) -> int:
+        return self.query.page
+
+    @property
+    def category(self) -> Category | None:
+        return next((c for c in self.categories if c.slug == self.query.category), None)
+
+    @property
+    def first_index(self) -> int:
+        return (self.page - 1) * self.per_page + 1 if self.total else 0
+
+    @property
+    def last_index(self) -> int:
+        return min(self.total, self.page * self.per_page)
+
+
+def _card_loading():
+    return (selectinload(Product.variants), selectinload(Product.flags))
+
+
+def list_categories() -> list[Category]:
+    return list(db.session.scalars(select(Category).order_by(Category.position, Category.name)))
+
+
+def list_flags() -> list[Flag]:
+    return list(db.session.scalars(select(Flag).order_by(Flag.kind.desc(), Flag.name)))
+
+
+def _escape_like(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _filters(query: ListingQuery, categories: list[Category], flags: list[Flag]) -> list:
+    conditions = [Product.published.is_(True)]
+    if query.category:
+        category = next((c for c in categories if c.slug == query.category), None)
+        if category is None:
+            raise BadListingQuery(f"There is no category called “{query.category}”.")
+        conditions.append(Product.category_id == category.id)
+    if query.use == "home":
+        conditions.append(Product.for_home_care.is_(True))
+    elif query.use == "practice":
+        conditions.append(Product.for_practice.is_(True))
+    by_slug = {f.slug: f for f in flags}
+    for slug, kind, wanted in [(s, "suitable", True) for s in query.suitable] + [
+        (s, "allergen", False) for s in query.avoid
+    ]:
+        flag = by_slug.get(slug)
+        if flag is None or flag.kind != kind:
+            raise BadListingQuery(f"“{slug}” is not a filter we know.")
+        has_flag = exists().where(
+            and_(product_flags.c.product_id == Product.id, product_flags.c.flag_id == flag.id)
+        )
+        conditions.append(has_flag if wanted else ~has_flag)
+    for term in query.terms:
+        pattern = f"%{_escape_like(term)}%"
+        conditions.append(
+            or_(
+                *(
+                    column.ilike(pattern, escape="\\")
+                    for column in (Product.name, Product.summary, Product.description, Product.ingredients)
+                )
+            )
+        )
+    return conditions
+
+
+def _from_price():
+    return (
+        select(func.min(Variant.price_pence))
+        .where(Variant.product_id == Product.id)
+        .correlate(Product)
+        .scalar_subquery()
+    )
+
+
+def _ordering(sort: str) -> list:
+    if sort == "price":
+        return [_from_price().asc(), Product.name, Product.id]
+    if sort == "price-desc":
+        return [_from_price().desc(), Product.name, Product.id]
+    if sort == "newest":
+        return [Product.created_at.desc(), Product.id.desc()]
+    return [Product.name, Product.id]
+
+
+def browse_products(query: ListingQuery, per_page: int) -> ListingPage:
+    """One page of published products matching the query, with the total, in a fixed number of queries."""
+    categories = list_categories()
+    flags = list_flags()
+    conditions = _filters(query, categories, flags)
+
+    def fetch(page: int):
+        stmt = (
+            select(Product, func.count().over().label("total"))
+            .where(*conditions)
+            .order_by(*_ordering(query.sort))
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+            .options(*_card_loading())
+        )
+        return db.session.execute(stmt).all()
+
+    rows = fetch(query.page)
+    if rows:
+        total = rows[0].total
+    else:
+        # Past the last page (or nothing matches): count once and show the last page.
+        total = db.session.scalar(select(func.count(Product.id)).where(*conditions)) or 0
+        last = max(1, ceil(total / per_page))
+        if query.page != last:
+            query = query.with_page(last)
+            rows = fetch(last) if total else []
+    return ListingPage(
+        query=query,
+        products=[row.Product for row in rows],
+        total=total,
+        per_page=per_page,
+        categories=categories,
+        flags=flags,
+    )
+
+
+def get_product(slug: str) -> Product:
+    product = db.session.scalar(
+        select(Product)
+        .where(Product.slug == slug, Product.published.is_(True))
+        .options(
+            selectinload(Product.variants),
+            selectinload(Product.flags),
+            selectinload(Product.guides),
+        )
+    )
+    if product is None:
+        raise ProductNotFound(slug)
+    return product
+
+
+def get_product_art(slug: str) -> Product:
+    product = db.session.scalar(select(Product).where(Product.slug == slug))
+    if product is None:
+        raise ProductNotFound(slug)
+    return product
+
+
+@dataclass
+class HomePage:
+    categories: list[Category]
+    for_home: list[Product]
+    for_practice: list[Product]
+
+
+def featured_products(limit: int = 4) -> HomePage:
+    """Categories and featured products for home care and for practice, for the home page."""
+    categories = list_categories()
+    featured = list(
+        db.session.scalars(
+            select(Product)
+            .where(Product.published.is_(True), Product.featured.is_(True))
+            .order_by(Product.name)
+            .options(*_card_loading())
+        )
+    )
+    for_practice = [p for p in featured if p.for_practice][:limit]
+    return HomePage(
+        categories=categories,
+        for_home=[p for p in featured if p.for_home_care and p not in for_practice][:limit],
+        for_practice=for_practice,
+    )

@@ -1,0 +1,46 @@
+from flask import Blueprint, abort, current_app, render_template, request
+
+from shop.catalog.art import product_svg
+from shop.catalog.listing import SORTS, USES, BadListingQuery, ListingQuery
+from shop.catalog.services import ProductNotFound, browse_products, featured_products, get_product, get_product_art
+from shop.guides.services import list_guides
+
+bp = Blueprint("catalog", __name__)
+
+
+@bp.get("/")
+def home():
+    return render_template("catalog/home.html", home=featured_products(), guides=list_guides(limit=3))
+
+
+@bp.get("/products")
+def products():
+    try:
+        query = ListingQuery.from_args(request.args)
+        listing = browse_products(query, per_page=current_app.config["PRODUCTS_PER_PAGE"])
+    except BadListingQuery as error:
+        abort(400, description=str(error))
+    return render_template("catalog/products.html", listing=listing, sorts=SORTS, uses=USES)
+
+
+@bp.get("/products/<slug>")
+def product(slug):
+    try:
+        product = get_product(slug)
+    except ProductNotFound:
+        abort(404, description="We couldn't find that product. It may have been renamed or withdrawn.")
+    return render_template("catalog/product.html", product=product)
+
+
+@bp.get("/products/<slug>/art.svg")
+def product_art(slug):
+    try:
+        product = get_product_art(slug)
+    except ProductNotFound:
+        abort(404)
+    svg = product_svg(product.name, product.container, product.colour, product.tint)
+    response = current_app.response_class(svg, mimetype="image/svg+xml")
+    response.add_etag()
+    response.cache_control.public = True
+    response.cache_control.max_age = 86400
+    return response.make_conditional(request)

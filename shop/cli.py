@@ -1,0 +1,41 @@
+"""`flask --app wsgi shop ...`: the store's own commands."""
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+shop_cli = AppGroup("shop", help="The store's own commands.")
+
+
+@shop_cli.command("seed-demo")
+@click.option("--reset", is_flag=True, help="Delete the catalogue and guides first, then load them again.")
+def seed_demo(reset):
+    """Load the demo catalogue and care guides (does nothing when products exist)."""
+    from shop.demo.loader import load_demo
+
+    result = load_demo(reset=reset)
+    if result.skipped:
+        click.echo("Products already exist; nothing loaded (use --reset to reload).")
+    else:
+        click.echo(
+            f"Loaded {result.products} products, {result.variants} sizes and {result.guides} care guides."
+        )
+
+
+@shop_cli.command("create-admin")
+@click.argument("email")
+@click.option("--password", help="The admin's password (asked for when left out).")
+def create_admin_command(email, password):
+    """Create an admin account (or promote an existing one)."""
+    from shop.accounts.services import AccountError, create_admin
+
+    if not password:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = create_admin(email, password)
+    except AccountError as error:
+        raise click.ClickException(str(error))
+    click.echo(f"{user.email} is an admin.")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(shop_cli)

@@ -1,0 +1,119 @@
+"""Loads the demo catalogue and care guides into an empty store."""
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import delete, func, select
+
+from shop.catalog.models import Category, Flag, Product, Variant, product_flags
+from shop.demo import catalogue
+from shop.extensions import db
+from shop.guides.models import Guide, product_guides
+
+GUIDES_DIR = Path(__file__).parent / "guides"
+
+
+@dataclass
+class LoadResult:
+    skipped: bool
+    products: int = 0
+    variants: int = 0
+    guides: int = 0
+
+
+def parse_guide(text: str) -> dict:
+    """Split a guide file into its front matter (title, summary, products, published) and body."""
+    if not text.startswith("---"):
+        raise ValueError("a guide starts with a '---' front-matter block")
+    _, header, body = text.split("---", 2)
+    meta = {}
+    for line in header.strip().splitlines():
+        key, _, value = line.partition(":")
+        meta[key.strip()] = value.strip()
+    return {
+        "title": meta["title"],
+        "summary": meta.get("summary", ""),
+        "products": [s.strip() for s in meta.get("products", "").split(",") if s.strip()],
+        "published_at": datetime.fromisoformat(meta["published"]) if meta.get("published") else None,
+        "body": body.strip() + "\n",
+    }
+
+
+def clear_catalogue() -> None:
+    for table in (product_guides, product_flags):
+        db.session.execute(delete(table))
+    for model in (Guide, Variant, Product, Flag, Category):
+        db.session.execute(delete(model))
+
+
+def load_demo(reset: bool = False) -> LoadResult:
+    if reset:
+        clear_catalogue()
+    elif db.session.scalar(select(func.count(Product.id))):
+        return LoadResult(skipped=True)
+
+    categories = {}
+    for position, data in enumerate(catalogue.CATEGORIES):
+        categories[data["slug"]] = Category(position=position, **data)
+    flags = {data["slug"]: Flag(**data) for data in catalogue.FLAGS}
+    db.session.add_all([*categories.values(), *flags.values()])
+
+    # Spread creation times so "newest first" has a meaningful order.
+    start = datetime(2026, 6, 1)
+    products = {}
+    variant_count = 0
+    for index, data in enumerate(catalogue.PRODUCTS):
+        colour, tint = data["colours"]
+        product = Product(
+            slug=data["slug"],
+            name=data["name"],
+            category=categories[data["category"]],
+            summary=data["summary"],
+            description=data["description"],
+            how_to_use=data["how_to_use"],
+            ingredients=data["ingredients"],
+            cautions=data["cautions"],
+            for_home_care=data["home_care"],
+            for_practice=data["practice"],
+            featured=data.get("featured", False),
+            container=data["container"],
+            colour=colour,
+            tint=tint,
+            created_at=start + timedelta(days=3 * index),
+            flags=[flags[s] for s in [*data.get("suitable", []), *data.get("allergens", [])]],
+        )
+        for v in data["variants"]:
+            product.variants.append(
+                Variant(
+                    sku=v["sku"],
+                    size_label=v["size"],
+                    amount=v["amount"],
+                    unit=v["unit"],
+                    price_pence=v["price"],
+                    trade_price_pence=v.get("trade"),
+                    stock_on_hand=v["stock"],
+                    is_professional=v.get("professional", False),
+                )
+            )
+            variant_count += 1
+        products[product.slug] = product
+        db.session.add(product)
+
+    guide_files = sorted(GUIDES_DIR.glob("*.md"))
+    for path in guide_files:
+        data = parse_guide(path.read_text(encoding="utf-8"))
+        unknown = [s for s in data["products"] if s not in products]
+        if unknown:
+            raise ValueError(f"{path.name} links unknown products: {', '.join(unknown)}")
+        db.session.add(
+            Guide(
+                slug=path.stem,
+                title=data["title"],
+                summary=data["summary"],
+                body=data["body"],
+                published_at=data["published_at"] or start,
+                products=[products[s] for s in data["products"]],
+            )
+        )
+    db.session.commit()
+    return LoadResult(skipped=False, products=len(products), variants=variant_count, guides=len(guide_files))

@@ -1,0 +1,1 @@
+"""Care guides: short articles, linked both ways with the products they mention."""

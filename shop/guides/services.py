@@ -1,0 +1,31 @@
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from shop.catalog.models import Product
+from shop.extensions import db
+from shop.guides.models import Guide
+
+
+class GuideNotFound(LookupError):
+    pass
+
+
+def list_guides(limit: int | None = None) -> list[Guide]:
+    stmt = select(Guide).where(Guide.published.is_(True)).order_by(Guide.published_at.desc(), Guide.id.desc())
+    if limit:
+        stmt = stmt.limit(limit)
+    return list(db.session.scalars(stmt))
+
+
+def get_guide(slug: str) -> Guide:
+    guide = db.session.scalar(
+        select(Guide)
+        .where(Guide.slug == slug, Guide.published.is_(True))
+        .options(
+            selectinload(Guide.products).selectinload(Product.variants),
+            selectinload(Guide.products).selectinload(Product.flags),
+        )
+    )
+    if guide is None:
+        raise GuideNotFound(slug)
+    return guide

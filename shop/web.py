@@ -1,0 +1,54 @@
+"""What every page shares: template helpers and security headers."""
+from flask import Flask, request, url_for
+
+from shop.money import format_money
+from shop.guides.rendering import render_markdown
+
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
+)
+
+
+def register(app: Flask) -> None:
+    currency = app.config["STORE_CURRENCY"]
+
+    @app.template_filter("money")
+    def money_filter(pence):
+        return format_money(pence, currency)
+
+    app.add_template_filter(render_markdown, "markdown")
+
+    @app.template_filter("paragraphs")
+    def paragraphs(text):
+        return [p.strip() for p in (text or "").split("\n\n") if p.strip()]
+
+    @app.context_processor
+    def store_globals():
+        return {
+            "store_name": app.config["STORE_NAME"],
+            "store_email": app.config["STORE_EMAIL"],
+            "store_phone": app.config["STORE_PHONE"],
+            "shipping_flat_pence": app.config["SHIPPING_FLAT_PENCE"],
+            "free_shipping_threshold_pence": app.config["FREE_SHIPPING_THRESHOLD_PENCE"],
+            "url_for_page": url_for_page,
+        }
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+
+def url_for_page(**changes) -> str:
+    """The current page's address with some query arguments changed (filters survive pagination)."""
+    args = request.args.to_dict(flat=False)
+    for key, value in changes.items():
+        if value in (None, "", []):
+            args.pop(key, None)
+        else:
+            args[key] = value
+    return url_for(request.endpoint, **(request.view_args or {}), **args)

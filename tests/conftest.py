@@ -1,0 +1,120 @@
+"""The app from the factory with a fresh database for every test.
+
+Every test that uses `app` runs on SQLite, and again on PostgreSQL when
+TEST_DATABASE_URL is set (CI sets it).
+"""
+import os
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import create_engine, event, text
+
+from shop import create_app
+from shop.config import TestConfig, normalise_database_url
+from shop.extensions import db
+
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+_pg_schema_built = False
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.get_closest_marker("postgres_only") and not PG_URL:
+            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL: set TEST_DATABASE_URL"))
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request):
+    if request.node.get_closest_marker("postgres_only") and request.param != "postgresql":
+        pytest.skip("runs on PostgreSQL only")
+    return request.param
+
+
+@pytest.fixture
+def database_url(backend, tmp_path):
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'shop.db'}"
+    return normalise_database_url(PG_URL)
+
+
+@pytest.fixture
+def app(backend, database_url, tmp_path):
+    global _pg_schema_built
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url)
+    app.instance_path = str(tmp_path / "instance")
+    os.makedirs(app.instance_path, exist_ok=True)
+    with app.app_context():
+        if backend == "sqlite":
+            db.create_all()
+        elif not _pg_schema_built:
+            db.drop_all()
+            _drop_alembic_version()
+            db.create_all()
+            _pg_schema_built = True
+        else:
+            _truncate_all()
+        yield app
+        db.session.remove()
+        if backend == "postgresql":
+            _truncate_all()
+        db.engine.dispose()
+
+
+def _truncate_all():
+    names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    db.session.commit()
+
+
+def _drop_alembic_version():
+    db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    db.session.commit()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def count_queries(app):
+    """`with count_queries() as counted: ...` then `counted.n` is the number of SQL statements run."""
+
+    @contextmanager
+    def counting():
+        class Counter:
+            n = 0
+            statements: list = []
+
+        counter = Counter()
+        counter.statements = []
+
+        def before(conn, cursor, statement, *args):
+            counter.n += 1
+            counter.statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", before)
+        try:
+            yield counter
+        finally:
+            event.remove(db.engine, "before_cursor_execute", before)
+
+    return counting
+
+
+@pytest.fixture
+def demo(app):
+    from shop.demo.loader import load_demo
+
+    return load_demo()
+
+
+def pg_admin_engine():
+    """A connection to the PostgreSQL server for creating and dropping scratch databases."""
+    return create_engine(normalise_database_url(PG_URL), isolation_level="AUTOCOMMIT")

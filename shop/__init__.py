@@ -45,13 +45,23 @@ def _import_models():
     import shop.accounts.models  # noqa: F401
     import shop.catalog.models  # noqa: F401
     import shop.guides.models  # noqa: F401
+    import shop.inventory.models  # noqa: F401
+    import shop.orders.models  # noqa: F401
+    import shop.payments.models  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
+    from shop.cart.views import bp as cart_bp
     from shop.catalog.views import bp as catalog_bp
+    from shop.checkout.views import bp as checkout_bp
+    from shop.checkout.webhook import bp as webhook_bp
     from shop.guides.views import bp as guides_bp
     from shop.health import bp as health_bp
+    from shop.payments.services import demo_payments_on
 
-    app.register_blueprint(catalog_bp)
-    app.register_blueprint(guides_bp)
-    app.register_blueprint(health_bp)
+    for blueprint in (catalog_bp, guides_bp, cart_bp, checkout_bp, webhook_bp, health_bp):
+        app.register_blueprint(blueprint)
+    if demo_payments_on(app.config):
+        from shop.payments.views import bp as demo_pay_bp
+
+        app.register_blueprint(demo_pay_bp)

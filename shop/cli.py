@@ -37,5 +37,17 @@ def create_admin_command(email, password):
     click.echo(f"{user.email} is an admin.")
 
 
+@shop_cli.command("release-expired")
+def release_expired_command():
+    """Expire checkouts past their hold (at Stripe first) and release their stock. Safe to run every minute."""
+    from shop.checkout.services import release_expired
+    from shop.payments.services import get_gateway
+
+    result = release_expired(get_gateway())
+    click.echo(f"Released {result.released}, found paid {result.paid}, could not reach the gateway for {result.failed}.")
+    if result.failed:
+        raise SystemExit(1)
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(shop_cli)

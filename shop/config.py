@@ -44,6 +44,18 @@ class Config:
     SHIPPING_FLAT_PENCE = _int("SHIPPING_FLAT_PENCE", 495)
     FREE_SHIPPING_THRESHOLD_PENCE = _int("FREE_SHIPPING_THRESHOLD_PENCE", 5000)
     PRODUCTS_PER_PAGE = _int("PRODUCTS_PER_PAGE", 12)
+    MAX_QUANTITY_PER_LINE = _int("MAX_QUANTITY_PER_LINE", 99)
+    # Stripe's minimum for expires_at is 30 minutes; the hold lasts as long as the session.
+    CHECKOUT_HOLD_MINUTES = _int("CHECKOUT_HOLD_MINUTES", 30)
+    STRIPE_TIMEOUT_SECONDS = _int("STRIPE_TIMEOUT_SECONDS", 10)
+    STRIPE_MAX_RETRIES = _int("STRIPE_MAX_RETRIES", 2)
+    # Email: SMTP when MAIL_SERVER is set, otherwise one file per message in instance/outbox/.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = _int("MAIL_PORT", 587)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_USE_TLS = (os.environ.get("MAIL_USE_TLS") or "1") not in ("0", "false", "no")
+    MAIL_FROM = os.environ.get("MAIL_FROM") or None
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
@@ -51,8 +63,16 @@ class Config:
     @classmethod
     def check(cls, config: dict) -> None:
         """Refuse settings that would be unsafe to serve with."""
-        if config["STORE_CURRENCY"] != "gbp" and len(config["STORE_CURRENCY"]) != 3:
+        if len(config["STORE_CURRENCY"]) != 3 or not config["STORE_CURRENCY"].isalpha():
             raise RuntimeError("STORE_CURRENCY must be a three-letter ISO code, e.g. gbp")
+        key = config.get("STRIPE_SECRET_KEY")
+        if key and not key.startswith(("sk_test_", "rk_test_")):
+            raise RuntimeError(
+                "STRIPE_SECRET_KEY is not a test key (sk_test_... or rk_test_...). Live keys are only "
+                "accepted with SHOP_ENV=production."
+            )
+        if key and not config.get("STRIPE_WEBHOOK_SECRET"):
+            raise RuntimeError("STRIPE_WEBHOOK_SECRET is required whenever STRIPE_SECRET_KEY is set (stripe listen prints one).")
 
 
 class DevelopmentConfig(Config):
@@ -78,7 +98,6 @@ class ProductionConfig(Config):
 
     @classmethod
     def check(cls, config: dict) -> None:
-        super().check(config)
         missing = [
             name
             for name in ("SECRET_KEY", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "DATABASE_URL")
@@ -88,6 +107,8 @@ class ProductionConfig(Config):
             raise RuntimeError("Production settings need " + ", ".join(missing) + " in the environment")
         if config["SECRET_KEY"] == DEV_SECRET:
             raise RuntimeError("SECRET_KEY must be a real secret in production")
+        if len(config["STORE_CURRENCY"]) != 3 or not config["STORE_CURRENCY"].isalpha():
+            raise RuntimeError("STORE_CURRENCY must be a three-letter ISO code, e.g. gbp")
 
 
 CONFIGS = {

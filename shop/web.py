@@ -1,5 +1,8 @@
 """What every page shares: template helpers and security headers."""
-from flask import Flask, request, url_for
+from flask import Flask, request, session, url_for
+
+from shop.cart.services import clean_cart
+from shop.payments.services import demo_payments_on
 
 from shop.money import format_money
 from shop.guides.rendering import render_markdown
@@ -32,6 +35,8 @@ def register(app: Flask) -> None:
             "shipping_flat_pence": app.config["SHIPPING_FLAT_PENCE"],
             "free_shipping_threshold_pence": app.config["FREE_SHIPPING_THRESHOLD_PENCE"],
             "url_for_page": url_for_page,
+            "cart_count": sum(clean_cart(session.get("cart")).values()) if "cart" in session else 0,
+            "demo_payments": demo_payments_on(app.config),
         }
 
     @app.after_request

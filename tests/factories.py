@@ -4,6 +4,7 @@ import itertools
 from shop.catalog.models import Category, Flag, Product, Variant
 from shop.extensions import db
 from shop.guides.models import Guide
+from shop.inventory.services import record_stock
 
 _seq = itertools.count(1)
 
@@ -64,11 +65,16 @@ def product(
                 unit=unit,
                 price_pence=price,
                 trade_price_pence=price * 3 // 4,
-                stock_on_hand=stock,
+                stock_on_hand=0,
                 is_professional=amount >= 500,
             )
         )
     db.session.add(p)
+    db.session.flush()
+    # Opening stock through the ledger, so stock on hand always equals the sum of movements.
+    for variant, (_, _, stock) in zip(p.variants, sizes):
+        if stock:
+            record_stock(variant.id, stock, "initial")
     if commit:
         db.session.commit()
     return p

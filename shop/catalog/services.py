@@ -170,6 +170,16 @@ def get_product(slug: str) -> Product:
     return product
 
 
+def get_product_of_variant(variant_id) -> Product:
+    """The published product a size belongs to, loaded for its page."""
+    if not isinstance(variant_id, int):
+        raise ProductNotFound(variant_id)
+    slug = db.session.scalar(select(Product.slug).join(Variant).where(Variant.id == variant_id))
+    if slug is None:
+        raise ProductNotFound(variant_id)
+    return get_product(slug)
+
+
 def get_product_art(slug: str) -> Product:
     product = db.session.scalar(select(Product).where(Product.slug == slug))
     if product is None:

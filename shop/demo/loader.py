@@ -9,6 +9,10 @@ from shop.catalog.models import Category, Flag, Product, Variant, product_flags
 from shop.demo import catalogue
 from shop.extensions import db
 from shop.guides.models import Guide, product_guides
+from shop.inventory.models import StockMovement
+from shop.inventory.services import record_stock
+from shop.orders.models import Order, OrderEvent, OrderLine
+from shop.payments.models import DemoCheckoutSession
 
 GUIDES_DIR = Path(__file__).parent / "guides"
 
@@ -40,6 +44,9 @@ def parse_guide(text: str) -> dict:
 
 
 def clear_catalogue() -> None:
+    """Everything the demo loads, and the orders that point at it."""
+    for model in (OrderEvent, OrderLine, DemoCheckoutSession, StockMovement, Order):
+        db.session.execute(delete(model))
     for table in (product_guides, product_flags):
         db.session.execute(delete(table))
     for model in (Guide, Variant, Product, Flag, Category):
@@ -91,13 +98,19 @@ def load_demo(reset: bool = False) -> LoadResult:
                     unit=v["unit"],
                     price_pence=v["price"],
                     trade_price_pence=v.get("trade"),
-                    stock_on_hand=v["stock"],
+                    stock_on_hand=0,
                     is_professional=v.get("professional", False),
                 )
             )
             variant_count += 1
         products[product.slug] = product
         db.session.add(product)
+    db.session.flush()
+    # Opening stock goes through the ledger like every other change.
+    for data in catalogue.PRODUCTS:
+        for variant, v in zip(products[data["slug"]].variants, data["variants"]):
+            if v["stock"]:
+                record_stock(variant.id, v["stock"], "initial", note="demo catalogue")
 
     guide_files = sorted(GUIDES_DIR.glob("*.md"))
     for path in guide_files:

@@ -1,0 +1,166 @@
+"""Cart rules. A cart is a plain dict {variant_id: quantity}; the views keep it in the session.
+
+Prices are never stored in the cart: every view recomputes them from the database, so a
+price change or an unpublished product shows up at once.
+"""
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from shop.catalog.models import Product, Variant
+from shop.extensions import db
+
+
+class CartError(ValueError):
+    """A change to the cart that cannot be made; the message says why."""
+
+
+@dataclass
+class CartLine:
+    variant: Variant
+    quantity: int
+    problem: str = ""
+    can_buy: int = 0  # how many could be bought now, when there is a problem
+
+    @property
+    def unit_price_pence(self) -> int:
+        return self.variant.price_pence
+
+    @property
+    def line_total_pence(self) -> int:
+        return self.unit_price_pence * self.quantity
+
+    @property
+    def product(self) -> Product:
+        return self.variant.product
+
+
+@dataclass
+class PricedCart:
+    lines: list[CartLine]
+    shipping_pence: int
+    free_shipping_threshold_pence: int
+    currency: str
+    missing: int = 0  # lines whose variant no longer exists (dropped)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def subtotal_pence(self) -> int:
+        return sum(line.line_total_pence for line in self.lines)
+
+    @property
+    def total_pence(self) -> int:
+        return self.subtotal_pence + self.shipping_pence
+
+    @property
+    def item_count(self) -> int:
+        return sum(line.quantity for line in self.lines)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.lines
+
+    @property
+    def can_checkout(self) -> bool:
+        return bool(self.lines) and not any(line.problem for line in self.lines)
+
+    @property
+    def to_free_shipping_pence(self) -> int:
+        return max(0, self.free_shipping_threshold_pence - self.subtotal_pence)
+
+
+def clean_cart(raw) -> dict[int, int]:
+    """Whatever is in the session, as {variant_id: quantity} with positive whole numbers only."""
+    cart = {}
+    if isinstance(raw, dict):
+        for key, value in raw.items():
+            try:
+                variant_id, quantity = int(key), int(value)
+            except (TypeError, ValueError):
+                continue
+            if variant_id > 0 and quantity > 0:
+                cart[variant_id] = quantity
+    return cart
+
+
+def _variants(ids) -> dict[int, Variant]:
+    if not ids:
+        return {}
+    rows = db.session.scalars(
+        select(Variant).where(Variant.id.in_(list(ids))).options(joinedload(Variant.product).joinedload(Product.category))
+    )
+    return {v.id: v for v in rows}
+
+
+def _purchasable(variant_id: int) -> Variant:
+    variant = _variants([variant_id]).get(variant_id)
+    if variant is None or not variant.product.published:
+        raise CartError("That product is not available.")
+    return variant
+
+
+def _check_quantity(quantity: int, max_per_line: int) -> None:
+    if quantity < 1 or quantity > max_per_line:
+        raise CartError(f"Choose a quantity from 1 to {max_per_line}.")
+
+
+def add_to_cart(cart: dict[int, int], variant_id: int, quantity: int, *, max_per_line: int) -> tuple[dict[int, int], Variant]:
+    _check_quantity(quantity, max_per_line)
+    variant = _purchasable(variant_id)
+    new_quantity = cart.get(variant_id, 0) + quantity
+    if new_quantity > max_per_line:
+        raise CartError(f"You can order up to {max_per_line} of one size at a time; you have {cart.get(variant_id, 0)} in your cart.")
+    if new_quantity > variant.stock_on_hand:
+        in_cart = cart.get(variant_id, 0)
+        if variant.stock_on_hand == 0:
+            raise CartError(f"Sorry, {variant.product.name} ({variant.size_label}) is out of stock.")
+        raise CartError(
+            f"Only {variant.stock_on_hand} of {variant.product.name} ({variant.size_label}) left"
+            + (f", and you already have {in_cart} in your cart." if in_cart else ".")
+        )
+    return {**cart, variant_id: new_quantity}, variant
+
+
+def set_quantity(cart: dict[int, int], variant_id: int, quantity: int, *, max_per_line: int) -> dict[int, int]:
+    if variant_id not in cart:
+        raise CartError("That item is not in your cart.")
+    _check_quantity(quantity, max_per_line)
+    variant = _variants([variant_id]).get(variant_id)
+    if variant is None or not variant.product.published:
+        raise CartError("That product is no longer available; please remove it.")
+    if quantity > variant.stock_on_hand:
+        raise CartError(f"Only {variant.stock_on_hand} of {variant.product.name} ({variant.size_label}) left.")
+    return {**cart, variant_id: quantity}
+
+
+def remove_from_cart(cart: dict[int, int], variant_id: int) -> dict[int, int]:
+    return {k: v for k, v in cart.items() if k != variant_id}
+
+
+def price_cart(cart: dict[int, int], *, flat_shipping_pence: int, free_shipping_threshold_pence: int, currency: str) -> PricedCart:
+    variants = _variants(cart.keys())
+    lines = []
+    for variant_id, quantity in cart.items():
+        variant = variants.get(variant_id)
+        if variant is None:
+            continue
+        line = CartLine(variant=variant, quantity=quantity)
+        if not variant.product.published:
+            line.problem = "No longer available. Please remove it."
+        elif variant.stock_on_hand == 0:
+            line.problem = "Now out of stock. Please remove it."
+        elif quantity > variant.stock_on_hand:
+            line.problem = f"Only {variant.stock_on_hand} left. Please lower the quantity."
+            line.can_buy = variant.stock_on_hand
+        lines.append(line)
+    lines.sort(key=lambda l: (l.variant.product.name, l.variant.amount))
+    subtotal = sum(line.line_total_pence for line in lines)
+    shipping = 0 if not lines or subtotal >= free_shipping_threshold_pence else flat_shipping_pence
+    return PricedCart(
+        lines=lines,
+        shipping_pence=shipping,
+        free_shipping_threshold_pence=free_shipping_threshold_pence,
+        currency=currency,
+        missing=len(cart) - len(lines),
+    )

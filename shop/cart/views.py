@@ -1,0 +1,90 @@
+from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
+
+from shop.cart.forms import AddToCartForm, CheckoutForm, RemoveLineForm, UpdateLineForm, first_error
+from shop.cart.services import CartError, add_to_cart, clean_cart, price_cart, remove_from_cart, set_quantity
+from shop.catalog.services import ProductNotFound, get_product_of_variant
+
+bp = Blueprint("cart", __name__, url_prefix="/cart")
+
+
+def current_cart() -> dict[int, int]:
+    return clean_cart(session.get("cart"))
+
+
+def save_cart(cart: dict[int, int]) -> None:
+    session["cart"] = {str(k): v for k, v in cart.items()}
+
+
+def priced_current_cart():
+    config = current_app.config
+    return price_cart(
+        current_cart(),
+        flat_shipping_pence=config["SHIPPING_FLAT_PENCE"],
+        free_shipping_threshold_pence=config["FREE_SHIPPING_THRESHOLD_PENCE"],
+        currency=config["STORE_CURRENCY"],
+    )
+
+
+def render_cart(errors=(), status=200):
+    return (
+        render_template("cart/cart.html", cart=priced_current_cart(), checkout_form=CheckoutForm(),
+                        errors=list(errors), max_quantity=current_app.config["MAX_QUANTITY_PER_LINE"]),
+        status,
+    )
+
+
+@bp.get("")
+def view():
+    return render_cart()
+
+
+@bp.post("/add")
+def add():
+    form = AddToCartForm()
+    limit = current_app.config["MAX_QUANTITY_PER_LINE"]
+    if not form.validate():
+        return _back_to_product(form, first_error(form))
+    try:
+        cart, variant = add_to_cart(current_cart(), form.variant_id.data, form.quantity.data, max_per_line=limit)
+    except CartError as error:
+        return _back_to_product(form, str(error))
+    save_cart(cart)
+    flash(f"Added {form.quantity.data} × {variant.product.name} ({variant.size_label}) to your cart.", "success")
+    return redirect(url_for("cart.view"), code=303)
+
+
+def _back_to_product(form, message):
+    """Show the product page again with the message, or the cart when the product is unknown."""
+    try:
+        product = get_product_of_variant(form.variant_id.data)
+    except ProductNotFound:
+        return render_cart([message], 400)
+    return render_template("catalog/product.html", product=product, errors=[message], cart_form=form), 400
+
+
+@bp.post("/update")
+def update():
+    form = UpdateLineForm()
+    if not form.validate():
+        return render_cart([first_error(form)], 400)
+    try:
+        cart = set_quantity(current_cart(), form.variant_id.data, form.quantity.data,
+                            max_per_line=current_app.config["MAX_QUANTITY_PER_LINE"])
+    except CartError as error:
+        return render_cart([str(error)], 400)
+    save_cart(cart)
+    flash("Your cart is updated.", "success")
+    return redirect(url_for("cart.view"), code=303)
+
+
+@bp.post("/remove")
+def remove():
+    form = RemoveLineForm()
+    if not form.validate():
+        return render_cart([first_error(form)], 400)
+    cart = current_cart()
+    if form.variant_id.data not in cart:
+        return render_cart(["That item is not in your cart."], 400)
+    save_cart(remove_from_cart(cart, form.variant_id.data))
+    flash("Removed from your cart.", "success")
+    return redirect(url_for("cart.view"), code=303)

@@ -1,0 +1,238 @@
+"""Starting checkout, fulfilment (success page and webhooks share it), cancelling, and the sweeper."""
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from shop.cart.services import PricedCart
+from shop.catalog.models import utcnow
+from shop.extensions import db
+from shop.inventory.services import OutOfStock, hold_stock
+from shop.orders.models import Order, OrderLine, WebhookEvent
+from shop.orders.services import (
+    OrderNotFound,
+    apply_checkout_session,
+    find_order_by_session_id,
+    record_refund,
+    release_order,
+    send_order_confirmation,
+)
+from shop.payments.gateway import CheckoutLine, CheckoutRequest, Gateway, PaymentError, SessionNotFound
+
+log = logging.getLogger(__name__)
+
+
+class CartNotReady(ValueError):
+    pass
+
+
+@dataclass
+class CheckoutStarted:
+    order: Order
+    redirect_url: str
+
+
+def start_checkout(
+    cart: PricedCart,
+    gateway: Gateway,
+    *,
+    email: str | None,
+    user_id: int | None,
+    hold_minutes: int,
+    success_url: str,
+    cancel_url_for,
+    shipping_label: str,
+) -> CheckoutStarted:
+    """Hold the stock and create the order in one transaction, then open a checkout session.
+
+    If the gateway fails, the order is cancelled and the hold released before the error
+    reaches the buyer: nothing stays pending.
+    """
+    if not cart.can_checkout:
+        raise CartNotReady("Please fix the items marked in your cart before checking out.")
+    hold_until = utcnow() + timedelta(minutes=hold_minutes)
+    order = Order(
+        status="pending_payment",
+        email=email,
+        user_id=user_id,
+        currency=cart.currency,
+        subtotal_pence=cart.subtotal_pence,
+        shipping_pence=cart.shipping_pence,
+        total_pence=cart.total_pence,
+        gateway=gateway.name,
+        hold_expires_at=hold_until,
+        lines=[
+            OrderLine(
+                variant_id=line.variant.id,
+                product_id=line.variant.product_id,
+                sku=line.variant.sku,
+                product_name=line.product.name,
+                size_label=line.variant.size_label,
+                unit_price_pence=line.unit_price_pence,
+                quantity=line.quantity,
+            )
+            for line in cart.lines
+        ],
+    )
+    try:
+        db.session.add(order)
+        db.session.flush()
+        hold_stock(order.quantities, order_id=order.id)
+        db.session.commit()
+    except OutOfStock:
+        db.session.rollback()
+        raise
+
+    request = CheckoutRequest(
+        order_id=order.id,
+        order_number=order.number,
+        currency=order.currency,
+        lines=[
+            CheckoutLine(name=line.product_name, description=f"{line.size_label} · SKU {line.sku}",
+                         unit_amount=line.unit_price_pence, quantity=line.quantity)
+            for line in order.lines
+        ],
+        shipping_pence=order.shipping_pence,
+        shipping_label=shipping_label,
+        success_url=success_url,
+        cancel_url=cancel_url_for(order.token),
+        # A few seconds over the hold so Stripe's 30-minute minimum is always met.
+        expires_at=int(hold_until.replace(tzinfo=timezone.utc).timestamp()) + 5,
+        idempotency_key=f"checkout-{order.token}",
+        email=email,
+    )
+    try:
+        session = gateway.create_checkout(request)
+    except PaymentError:
+        db.session.rollback()
+        order = db.session.get(Order, order.id)
+        release_order(order, "cancelled", "the payment provider could not open a checkout")
+        db.session.commit()
+        raise
+    order.checkout_session_id = session.id
+    order.checkout_url = session.url
+    db.session.commit()
+    return CheckoutStarted(order=order, redirect_url=session.url)
+
+
+def fulfil_checkout(session_id: str, gateway: Gateway) -> Order:
+    """The success page's half of fulfilment: ask the gateway, never trust the query string."""
+    session = gateway.retrieve_checkout(session_id)
+    order = find_order_by_session_id(session.id)
+    won = apply_checkout_session(order, session, livemode=gateway.livemode)
+    db.session.commit()
+    if won:
+        send_order_confirmation(order)
+    return order
+
+
+def cancel_checkout(token: str, gateway: Gateway) -> Order:
+    """The buyer came back from the payment page: close the session there, release the hold here."""
+    order = db.session.scalar(select(Order).where(Order.token == token))
+    if order is None:
+        raise OrderNotFound(token)
+    if order.status != "pending_payment":
+        return order
+    if order.checkout_session_id:
+        session = gateway.expire_checkout(order.checkout_session_id)
+        if session.status == "complete":
+            # Paid in another tab just before cancelling: honour the payment.
+            won = apply_checkout_session(order, session, livemode=gateway.livemode)
+            db.session.commit()
+            if won:
+                send_order_confirmation(order)
+            return order
+    release_order(order, "cancelled", "the buyer cancelled at the payment page")
+    db.session.commit()
+    return order
+
+
+HANDLED_EVENTS = {
+    "checkout.session.completed",
+    "checkout.session.async_payment_succeeded",
+    "checkout.session.async_payment_failed",
+    "checkout.session.expired",
+    "charge.refunded",
+}
+
+
+def handle_webhook_event(event_id: str, event_type: str, obj: dict, gateway: Gateway) -> str:
+    """Apply one verified event, once. Returns 'ignored', 'duplicate' or 'handled'.
+
+    The event id is recorded in the same transaction as its effects: if handling fails,
+    neither is kept and Stripe's retry starts afresh.
+    """
+    if event_type not in HANDLED_EVENTS:
+        return "ignored"
+    try:
+        db.session.add(WebhookEvent(id=event_id, type=event_type))
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        return "duplicate"
+
+    won = False
+    order = None
+    if event_type == "charge.refunded":
+        if obj.get("payment_intent"):
+            record_refund(obj["payment_intent"], int(obj.get("amount_refunded") or 0))
+    else:
+        try:
+            order = find_order_by_session_id(str(obj.get("id") or ""))
+        except OrderNotFound:
+            log.info("webhook %s for a session we do not know", event_id)
+            db.session.commit()
+            return "handled"
+        if event_type == "checkout.session.async_payment_failed":
+            release_order(order, "payment_failed", "the delayed payment failed")
+        else:
+            # Completed, succeeded and expired: ask Stripe for the session as it is now.
+            session = gateway.retrieve_checkout(obj["id"])
+            won = apply_checkout_session(order, session, livemode=gateway.livemode)
+    db.session.commit()
+    if won and order is not None:
+        send_order_confirmation(order)
+    return "handled"
+
+
+@dataclass
+class SweepResult:
+    released: int = 0
+    paid: int = 0
+    failed: int = 0
+
+
+def release_expired(gateway: Gateway, now: datetime | None = None) -> SweepResult:
+    """Expire, at the gateway first, every checkout past its hold; then release the stock. Idempotent."""
+    now = now or utcnow()
+    result = SweepResult()
+    stale = db.session.scalars(
+        select(Order.id).where(Order.status == "pending_payment", Order.hold_expires_at < now).order_by(Order.id)
+    ).all()
+    for order_id in stale:
+        order = db.session.get(Order, order_id)
+        try:
+            if order.checkout_session_id:
+                session = gateway.expire_checkout(order.checkout_session_id)
+                won = apply_checkout_session(order, session, livemode=gateway.livemode)
+                if session.status == "open":
+                    log.warning("order %s: session still open after expiring it", order.number)
+                    db.session.rollback()
+                    result.failed += 1
+                    continue
+            else:
+                won = False
+                release_order(order, "expired", "no checkout session was opened")
+            db.session.commit()
+        except (PaymentError, SessionNotFound):
+            db.session.rollback()
+            result.failed += 1
+            continue
+        if won:
+            result.paid += 1
+            send_order_confirmation(order)
+        elif order.status == "expired":
+            result.released += 1
+    return result

@@ -1,0 +1,95 @@
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+
+from shop.cart.forms import CheckoutForm
+from shop.cart.views import priced_current_cart, render_cart, save_cart
+from shop.checkout.services import CartNotReady, cancel_checkout, fulfil_checkout, start_checkout
+from shop.inventory.services import OutOfStock
+from shop.orders.services import OrderNotFound, guides_for, order_by_token
+from shop.payments.gateway import PaymentError, SessionNotFound
+from shop.payments.services import get_gateway
+
+bp = Blueprint("checkout", __name__)
+MAX_REMEMBERED_ORDERS = 20
+
+
+def _remember_order(token: str) -> None:
+    """This browser started the checkout: it may see the order's details on the success page."""
+    tokens = [t for t in session.get("my_orders", []) if t != token]
+    session["my_orders"] = (tokens + [token])[-MAX_REMEMBERED_ORDERS:]
+
+
+def _started_here(token: str) -> bool:
+    return token in session.get("my_orders", [])
+
+
+@bp.post("/checkout")
+def start():
+    form = CheckoutForm()
+    if not form.validate():
+        return render_cart(["Your session expired. Please try again."], 400)
+    try:
+        started = start_checkout(
+            priced_current_cart(),
+            get_gateway(),
+            email=None,
+            user_id=None,
+            hold_minutes=current_app.config["CHECKOUT_HOLD_MINUTES"],
+            success_url=url_for("checkout.success", _external=True) + "?session_id={CHECKOUT_SESSION_ID}",
+            cancel_url_for=lambda token: url_for("checkout.cancel", order=token, _external=True),
+            shipping_label="UK delivery",
+        )
+    except CartNotReady as error:
+        return render_cart([str(error)], 409)
+    except OutOfStock as error:
+        return render_cart([f"Sorry, some items sold out while you were shopping: {error}."], 409)
+    except PaymentError as error:
+        return render_cart([str(error)], 503)
+    _remember_order(started.order.token)
+    return redirect(started.redirect_url, code=303)
+
+
+@bp.get("/checkout/success")
+def success():
+    session_id = request.args.get("session_id", "")
+    if not session_id or len(session_id) > 255:
+        abort(404, description="We couldn't find that checkout.")
+    try:
+        order = fulfil_checkout(session_id, get_gateway())
+    except (SessionNotFound, OrderNotFound):
+        abort(404, description="We couldn't find that checkout.")
+    except PaymentError:
+        abort(503, description="We couldn't confirm your payment just now. Your order is safe: please reload this page in a minute.")
+    if not _started_here(order.token):
+        return render_template("checkout/thanks.html", order=order)
+    if order.status in ("paid", "payment_processing", "needs_review"):
+        emptied = session.get("emptied_for", [])
+        if order.token not in emptied:
+            save_cart({})
+            session["emptied_for"] = (emptied + [order.token])[-MAX_REMEMBERED_ORDERS:]
+    return render_template("checkout/success.html", order=order, guides=guides_for(order))
+
+
+@bp.get("/checkout/cancel")
+def cancel():
+    token = request.args.get("order", "")
+    try:
+        order = cancel_checkout(token, get_gateway())
+    except OrderNotFound:
+        return redirect(url_for("cart.view"), code=303)
+    except PaymentError as error:
+        flash(str(error), "error")
+        return redirect(url_for("cart.view"), code=303)
+    if order.status == "cancelled":
+        flash("Checkout cancelled. Everything is still in your cart.", "success")
+    elif order.status == "paid":
+        return redirect(url_for("checkout.order_page", token=order.token), code=303)
+    return redirect(url_for("cart.view"), code=303)
+
+
+@bp.get("/orders/<token>")
+def order_page(token):
+    try:
+        order = order_by_token(token)
+    except OrderNotFound:
+        abort(404, description="We couldn't find that order. Check the link in your confirmation email.")
+    return render_template("checkout/success.html", order=order, guides=guides_for(order), order_link=True)

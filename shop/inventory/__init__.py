@@ -1,0 +1,1 @@
+"""Stock: holds, releases, adjustments, and the movement ledger that explains every change."""

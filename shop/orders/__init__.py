@@ -1,0 +1,1 @@
+"""Orders: what was bought, at what price, and where it stands."""

@@ -1,0 +1,144 @@
+import secrets
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from shop.catalog.models import utcnow
+from shop.extensions import db
+
+# pending_payment: stock held, waiting for the buyer to pay
+# payment_processing: the buyer paid with a delayed method; stock stays held
+# paid: money taken; stock sold
+# needs_review: something did not add up (amount, currency, stock); never shipped without a person looking
+# cancelled / expired / payment_failed: the hold was released
+STATUSES = ("pending_payment", "payment_processing", "paid", "needs_review", "cancelled", "expired", "payment_failed")
+OPEN_STATUSES = ("pending_payment", "payment_processing")
+RELEASED_STATUSES = ("cancelled", "expired", "payment_failed")
+STATUS_LABELS = {
+    "pending_payment": "Awaiting payment",
+    "payment_processing": "Payment processing",
+    "paid": "Paid",
+    "needs_review": "Being checked by our team",
+    "cancelled": "Cancelled",
+    "expired": "Expired",
+    "payment_failed": "Payment failed",
+}
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)  # 192 bits: the private order link
+
+
+class Order(db.Model):
+    __tablename__ = "orders"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('pending_payment', 'payment_processing', 'paid', 'needs_review', "
+            "'cancelled', 'expired', 'payment_failed')",
+            name="status",
+        ),
+        CheckConstraint("subtotal_pence >= 0 AND shipping_pence >= 0 AND total_pence >= 0", name="amounts"),
+        CheckConstraint("refunded_pence >= 0 AND refunded_pence <= total_pence", name="refund_within_total"),
+        Index("ix_orders_status_hold", "status", "hold_expires_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
+    status: Mapped[str] = mapped_column(String(30), default="pending_payment")
+    email: Mapped[str | None] = mapped_column(String(254))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    currency: Mapped[str] = mapped_column(String(3))
+    subtotal_pence: Mapped[int]
+    shipping_pence: Mapped[int]
+    total_pence: Mapped[int]
+    refunded_pence: Mapped[int] = mapped_column(default=0)
+    gateway: Mapped[str] = mapped_column(String(20))
+    checkout_session_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    checkout_url: Mapped[str | None] = mapped_column(Text)
+    payment_intent_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    hold_expires_at: Mapped[datetime | None]
+    review_reason: Mapped[str] = mapped_column(Text, default="")
+    ship_name: Mapped[str] = mapped_column(String(200), default="")
+    ship_line1: Mapped[str] = mapped_column(String(200), default="")
+    ship_line2: Mapped[str] = mapped_column(String(200), default="")
+    ship_city: Mapped[str] = mapped_column(String(120), default="")
+    ship_postcode: Mapped[str] = mapped_column(String(20), default="")
+    ship_country: Mapped[str] = mapped_column(String(2), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    paid_at: Mapped[datetime | None]
+    confirmation_sent_at: Mapped[datetime | None]
+
+    lines: Mapped[list["OrderLine"]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="OrderLine.id"
+    )
+    events: Mapped[list["OrderEvent"]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="OrderEvent.id"
+    )
+
+    @property
+    def number(self) -> str:
+        return f"EC{self.id:06d}"
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def quantities(self) -> dict[int, int]:
+        held: dict[int, int] = {}
+        for line in self.lines:
+            held[line.variant_id] = held.get(line.variant_id, 0) + line.quantity
+        return held
+
+    @property
+    def shipping_address(self) -> list[str]:
+        parts = [self.ship_name, self.ship_line1, self.ship_line2, self.ship_city, self.ship_postcode, self.ship_country]
+        return [p for p in parts if p]
+
+
+class OrderLine(db.Model):
+    """A snapshot: what the buyer saw and paid, whatever happens to the catalogue later."""
+
+    __tablename__ = "order_lines"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("unit_price_pence >= 0", name="price_not_negative"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    variant_id: Mapped[int] = mapped_column(ForeignKey("variants.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    sku: Mapped[str] = mapped_column(String(40))
+    product_name: Mapped[str] = mapped_column(String(120))
+    size_label: Mapped[str] = mapped_column(String(40))
+    unit_price_pence: Mapped[int]
+    quantity: Mapped[int]
+
+    order: Mapped[Order] = relationship(back_populates="lines")
+
+    @property
+    def line_total_pence(self) -> int:
+        return self.unit_price_pence * self.quantity
+
+
+class OrderEvent(db.Model):
+    """The order's history: every change of state, and why."""
+
+    __tablename__ = "order_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    from_status: Mapped[str | None] = mapped_column(String(30))
+    to_status: Mapped[str] = mapped_column(String(30))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    order: Mapped[Order] = relationship(back_populates="events")
+
+
+class WebhookEvent(db.Model):
+    """Each Stripe event id is handled once: the primary key is the guard."""
+
+    __tablename__ = "webhook_events"
+    id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    type: Mapped[str] = mapped_column(String(100))
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)

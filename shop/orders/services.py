@@ -1,0 +1,208 @@
+"""Order state changes. Each change is a conditional update, so when two callers race
+(the success page and a webhook, or the same webhook twice) exactly one of them wins,
+and only the winner releases stock or sends the email. Nothing here commits: the
+checkout and webhook services own the transaction.
+"""
+import logging
+from datetime import datetime, timezone
+
+from flask import render_template, url_for
+from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
+
+from shop.catalog.models import Product, utcnow
+from shop.extensions import db
+from shop.guides.models import Guide
+from shop.inventory.services import OutOfStock, hold_stock, release_stock
+from shop.mail import send_email
+from shop.orders.models import OPEN_STATUSES, RELEASED_STATUSES, Order, OrderEvent, OrderLine
+from shop.payments.gateway import CheckoutSession
+
+log = logging.getLogger(__name__)
+
+
+class OrderNotFound(LookupError):
+    pass
+
+
+def transition(order: Order, to_status: str, allowed_from: tuple[str, ...], note: str = "", **values) -> bool:
+    """Move the order to `to_status` if it is still where we last saw it. True if this call moved it."""
+    seen = order.status
+    if seen not in allowed_from:
+        return False
+    result = db.session.execute(
+        update(Order)
+        .where(Order.id == order.id, Order.status == seen)
+        .values(status=to_status, **values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.refresh(order)
+        return False
+    db.session.add(OrderEvent(order_id=order.id, from_status=seen, to_status=to_status, note=note))
+    db.session.flush()
+    db.session.refresh(order)
+    return True
+
+
+def release_order(order: Order, to_status: str, note: str) -> bool:
+    """Cancel, expire or fail an unpaid order and give its stock back, exactly once."""
+    if transition(order, to_status, OPEN_STATUSES, note):
+        release_stock(order.quantities, order_id=order.id, note=note)
+        return True
+    return False
+
+
+def flag_for_review(order: Order, reason: str) -> bool:
+    return transition(
+        order, "needs_review", OPEN_STATUSES + RELEASED_STATUSES, reason, review_reason=reason
+    )
+
+
+def find_order_by_session_id(session_id: str) -> Order:
+    order = db.session.scalar(select(Order).where(Order.checkout_session_id == session_id)) if session_id else None
+    if order is None:
+        raise OrderNotFound(session_id)
+    return order
+
+
+def mismatches(order: Order, session: CheckoutSession, livemode: bool) -> list[str]:
+    problems = []
+    if session.order_ref != str(order.id):
+        problems.append(f"session names order {session.order_ref!r}, not {order.id}")
+    if session.amount_total != order.total_pence:
+        problems.append(f"amount {session.amount_total} does not match the order total {order.total_pence}")
+    if (session.currency or "").lower() != order.currency:
+        problems.append(f"currency {session.currency!r} does not match {order.currency!r}")
+    if session.livemode != livemode:
+        problems.append("live/test mode does not match the key in use")
+    return problems
+
+
+def apply_checkout_session(order: Order, session: CheckoutSession, *, livemode: bool) -> bool:
+    """Bring the order in line with what the gateway says. True if this call made it paid."""
+    if session.status == "expired":
+        release_order(order, "expired", "checkout session expired")
+        return False
+    if session.status != "complete":
+        return False
+
+    _record_buyer(order, session)
+    problems = mismatches(order, session, livemode)
+    if session.payment_status not in ("paid", "unpaid"):
+        problems.append(f"unexpected payment status {session.payment_status!r}")
+    if problems:
+        log.warning("order %s flagged: %s", order.number, "; ".join(problems))
+        flag_for_review(order, "; ".join(problems))
+        return False
+
+    if session.payment_status == "unpaid":
+        transition(order, "payment_processing", ("pending_payment",), "paid with a delayed method")
+        return False
+
+    paid = {"paid_at": utcnow(), "payment_intent_id": session.payment_intent}
+    if order.status in OPEN_STATUSES:
+        return transition(order, "paid", OPEN_STATUSES, "payment received", **paid)
+    if order.status in RELEASED_STATUSES:
+        return _pay_after_release(order, paid)
+    return False
+
+
+def _pay_after_release(order: Order, paid: dict) -> bool:
+    """Paid after the hold was released (e.g. completed after expired): take the stock again if it is there."""
+    savepoint = db.session.begin_nested()
+    try:
+        if not transition(order, "paid", RELEASED_STATUSES, "paid after the hold was released; stock held again", **paid):
+            savepoint.rollback()
+            return False
+        hold_stock(order.quantities, order_id=order.id)
+        savepoint.commit()
+        return True
+    except OutOfStock as shortage:
+        savepoint.rollback()
+        db.session.refresh(order)
+        flag_for_review(order, f"paid after the hold was released, and stock has gone: {shortage}")
+        return False
+
+
+def _record_buyer(order: Order, session: CheckoutSession) -> None:
+    changes = {}
+    if session.email and not order.email:
+        changes["email"] = session.email
+    if session.payment_intent and not order.payment_intent_id:
+        changes["payment_intent_id"] = session.payment_intent
+    if session.shipping.line1 and not order.ship_line1:
+        a = session.shipping
+        changes.update(
+            ship_name=a.name[:200], ship_line1=a.line1[:200], ship_line2=a.line2[:200],
+            ship_city=a.city[:120], ship_postcode=a.postal_code[:20], ship_country=a.country[:2],
+        )
+    for key, value in changes.items():
+        setattr(order, key, value)
+    db.session.flush()
+
+
+def record_refund(payment_intent: str, amount_refunded: int) -> Order | None:
+    order = db.session.scalar(select(Order).where(Order.payment_intent_id == payment_intent))
+    if order is None:
+        return None
+    amount = min(max(amount_refunded, 0), order.total_pence)
+    if amount > order.refunded_pence:
+        db.session.add(OrderEvent(order_id=order.id, from_status=order.status, to_status=order.status,
+                                  note=f"refunded {amount - order.refunded_pence} pence at the gateway"))
+        order.refunded_pence = amount
+        db.session.flush()
+    return order
+
+
+def order_by_token(token: str) -> Order:
+    order = db.session.scalar(
+        select(Order).where(Order.token == token).options(selectinload(Order.lines))
+    ) if token and len(token) <= 64 else None
+    if order is None:
+        raise OrderNotFound(token)
+    return order
+
+
+def guides_for(order: Order) -> list[Guide]:
+    product_ids = {line.product_id for line in order.lines}
+    if not product_ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(Guide)
+            .join(Guide.products)
+            .where(Product.id.in_(product_ids), Guide.published.is_(True))
+            .distinct()
+            .order_by(Guide.title)
+        )
+    )
+
+
+def send_order_confirmation(order: Order) -> None:
+    """Sent once, by the caller that moved the order to paid, after its commit."""
+    if not order.email:
+        log.warning("order %s has no email address; no confirmation sent", order.number)
+        return
+    won = db.session.execute(
+        update(Order)
+        .where(Order.id == order.id, Order.confirmation_sent_at.is_(None))
+        .values(confirmation_sent_at=utcnow())
+    ).rowcount
+    db.session.commit()
+    if not won:
+        return
+    context = {
+        "order": order,
+        "order_url": url_for("checkout.order_page", token=order.token, _external=True),
+        "guides": [(g, url_for("guides.detail", slug=g.slug, _external=True)) for g in guides_for(order)],
+    }
+    try:
+        send_email(
+            order.email,
+            f"Your order {order.number} is confirmed",
+            render_template("email/order_confirmation.txt", **context),
+            render_template("email/order_confirmation.html", **context),
+        )
+    except OSError:
+        log.exception("could not send the confirmation for order %s", order.number)

@@ -1,0 +1,116 @@
+"""The demo gateway: a checkout page inside the shop where no money moves.
+
+It stands in for Stripe when no STRIPE_SECRET_KEY is set outside production, and drives
+the very same order, stock and email code.
+"""
+import json
+import secrets
+from datetime import datetime, timezone
+
+from shop.extensions import db
+from shop.payments.gateway import (
+    Address,
+    BadSignature,
+    CheckoutRequest,
+    CheckoutSession,
+    PaymentError,
+    Refund,
+    SessionNotFound,
+    WebhookEventData,
+)
+from shop.payments.models import DemoCheckoutSession
+
+DEMO_ADDRESS = Address(name="Demo Buyer", line1="1 Demo Street", city="Leeds", postal_code="LS1 1AA", country="GB")
+
+
+class DemoGateway:
+    name = "demo"
+    livemode = False
+
+    def __init__(self, pay_url_for):
+        self._pay_url_for = pay_url_for  # session id -> the demo payment page's address
+
+    def create_checkout(self, request: CheckoutRequest) -> CheckoutSession:
+        row = DemoCheckoutSession(
+            id="demo_cs_" + secrets.token_urlsafe(18),
+            order_id=request.order_id,
+            amount_total=sum(l.unit_amount * l.quantity for l in request.lines) + request.shipping_pence,
+            currency=request.currency,
+            email=request.email,
+            lines_json=json.dumps(
+                [{"name": l.name, "description": l.description, "quantity": l.quantity, "unit_amount": l.unit_amount} for l in request.lines]
+                + [{"name": request.shipping_label, "description": "", "quantity": 1, "unit_amount": request.shipping_pence}]
+            ),
+            success_url=request.success_url,
+            cancel_url=request.cancel_url,
+            expires_at=datetime.fromtimestamp(request.expires_at, timezone.utc).replace(tzinfo=None),
+        )
+        db.session.add(row)
+        db.session.flush()
+        return self._session(row)
+
+    def retrieve_checkout(self, session_id: str) -> CheckoutSession:
+        return self._session(self._row(session_id))
+
+    def expire_checkout(self, session_id: str) -> CheckoutSession:
+        row = self._row(session_id)
+        if row.status == "open":
+            row.status = "expired"
+            db.session.flush()
+        return self._session(row)
+
+    def refund(self, payment_intent: str, amount: int, reason: str, idempotency_key: str) -> Refund:
+        return Refund(id="demo_re_" + secrets.token_urlsafe(8), amount=amount, status="succeeded")
+
+    def parse_webhook(self, payload: bytes, signature: str | None) -> WebhookEventData:
+        raise BadSignature("the demo gateway sends no webhooks")
+
+    def _row(self, session_id: str) -> DemoCheckoutSession:
+        row = db.session.get(DemoCheckoutSession, session_id) if session_id else None
+        if row is None:
+            raise SessionNotFound("No such checkout session.")
+        return row
+
+    def _session(self, row: DemoCheckoutSession) -> CheckoutSession:
+        paid = row.status == "complete"
+        return CheckoutSession(
+            id=row.id,
+            url=self._pay_url_for(row.id),
+            status=row.status,
+            payment_status=row.payment_status,
+            amount_total=row.amount_total,
+            currency=row.currency,
+            livemode=False,
+            order_ref=str(row.order_id),
+            payment_intent=("demo_pi_" + row.id[8:]) if paid else None,
+            email=row.email or ("demo-buyer@example.com" if paid else None),
+            shipping=DEMO_ADDRESS if paid else Address(),
+        )
+
+
+class DemoSessionClosed(PaymentError):
+    pass
+
+
+def get_demo_session(session_id: str) -> tuple[DemoCheckoutSession, list[dict]]:
+    row = db.session.get(DemoCheckoutSession, session_id)
+    if row is None:
+        raise SessionNotFound("No such demo checkout.")
+    return row, json.loads(row.lines_json)
+
+
+def pay_demo_session(session_id: str, delayed: bool = False) -> str:
+    """What the demo page's Pay button does. Returns where to send the buyer next."""
+    row, _ = get_demo_session(session_id)
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    if row.status != "open" or row.expires_at < now:
+        raise DemoSessionClosed("This demo checkout has expired or was already used. Please start again from your cart.")
+    row.status = "complete"
+    row.payment_status = "unpaid" if delayed else "paid"
+    db.session.commit()
+    return row.success_url.replace("{CHECKOUT_SESSION_ID}", row.id)
+
+
+def cancel_url_of(session_id: str) -> str:
+    row, _ = get_demo_session(session_id)
+    return row.cancel_url

@@ -1,0 +1,96 @@
+"""What the shop needs from a payment gateway, in the shop's own terms.
+
+The checkout and order services talk only to this interface; `stripe_gateway` is the only
+module that imports `stripe`.
+"""
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+class PaymentError(Exception):
+    """The gateway could not be reached, or refused. The message is safe to show a buyer."""
+
+
+class SessionNotFound(PaymentError):
+    pass
+
+
+class BadSignature(Exception):
+    """A webhook whose signature does not verify: nothing may change."""
+
+
+@dataclass
+class CheckoutLine:
+    name: str
+    description: str
+    unit_amount: int
+    quantity: int
+
+
+@dataclass
+class CheckoutRequest:
+    order_id: int
+    order_number: str
+    currency: str
+    lines: list[CheckoutLine]
+    shipping_pence: int
+    shipping_label: str
+    success_url: str
+    cancel_url: str
+    expires_at: int  # unix time
+    idempotency_key: str
+    email: str | None = None
+
+
+@dataclass
+class Address:
+    name: str = ""
+    line1: str = ""
+    line2: str = ""
+    city: str = ""
+    postal_code: str = ""
+    country: str = ""
+
+
+@dataclass
+class CheckoutSession:
+    id: str
+    url: str | None
+    status: str  # open | complete | expired
+    payment_status: str  # paid | unpaid | no_payment_required
+    amount_total: int | None
+    currency: str | None
+    livemode: bool
+    order_ref: str | None  # client_reference_id: our order id
+    payment_intent: str | None = None
+    email: str | None = None
+    shipping: Address = field(default_factory=Address)
+
+
+@dataclass
+class WebhookEventData:
+    id: str
+    type: str
+    object: dict
+
+
+@dataclass
+class Refund:
+    id: str
+    amount: int
+    status: str
+
+
+class Gateway(Protocol):
+    name: str
+    livemode: bool
+
+    def create_checkout(self, request: CheckoutRequest) -> CheckoutSession: ...
+
+    def retrieve_checkout(self, session_id: str) -> CheckoutSession: ...
+
+    def expire_checkout(self, session_id: str) -> CheckoutSession: ...
+
+    def refund(self, payment_intent: str, amount: int, reason: str, idempotency_key: str) -> Refund: ...
+
+    def parse_webhook(self, payload: bytes, signature: str | None) -> WebhookEventData: ...

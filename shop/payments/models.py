@@ -1,0 +1,25 @@
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from shop.catalog.models import utcnow
+from shop.extensions import db
+
+
+class DemoCheckoutSession(db.Model):
+    """A checkout session of the demo gateway: no money moves, the same order code runs."""
+
+    __tablename__ = "demo_checkout_sessions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    payment_status: Mapped[str] = mapped_column(String(20), default="unpaid")
+    amount_total: Mapped[int]
+    currency: Mapped[str] = mapped_column(String(3))
+    email: Mapped[str | None] = mapped_column(String(254))
+    lines_json: Mapped[str] = mapped_column(Text)
+    success_url: Mapped[str] = mapped_column(Text)
+    cancel_url: Mapped[str] = mapped_column(Text)
+    expires_at: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -40,10 +40,14 @@ def create_admin_command(email, password):
 @shop_cli.command("release-expired")
 def release_expired_command():
     """Expire checkouts past their hold (at Stripe first) and release their stock. Safe to run every minute."""
+    from flask import current_app
+
     from shop.checkout.services import release_expired
     from shop.payments.services import get_gateway
 
-    result = release_expired(get_gateway())
+    # Emails sent from here link back to the shop: build their URLs against STORE_URL.
+    with current_app.test_request_context(base_url=current_app.config["STORE_URL"]):
+        result = release_expired(get_gateway())
     click.echo(f"Released {result.released}, found paid {result.paid}, could not reach the gateway for {result.failed}.")
     if result.failed:
         raise SystemExit(1)

@@ -38,6 +38,8 @@ class Config:
     STORE_CURRENCY = (os.environ.get("STORE_CURRENCY") or "gbp").lower()
     STORE_EMAIL = os.environ.get("STORE_EMAIL") or "hello@eucalypt.example"
     STORE_PHONE = os.environ.get("STORE_PHONE") or "0161 000 0000"
+    # The shop's public address, for links in emails sent outside a request (the sweeper).
+    STORE_URL = os.environ.get("STORE_URL") or "http://127.0.0.1:5000"
     STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY") or None
     STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET") or None
     STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE") or "https://api.stripe.com"

@@ -1,0 +1,58 @@
+"""Small helpers for driving the shop through its forms, as a browser would."""
+import re
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from shop.catalog.models import Variant
+from shop.extensions import db
+from shop.inventory.models import StockMovement
+
+
+def _token_in(html: str) -> str | None:
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
+        r'value="([^"]+)"[^>]*name="csrf_token"', html
+    )
+    return match.group(1) if match else None
+
+
+def csrf_token(client, url="/cart") -> str:
+    """The token from a page's form: the cart's, or (when the cart is empty) a product page's."""
+    token = _token_in(client.get(url).get_data(as_text=True))
+    if token is None:
+        listing = client.get("/products").get_data(as_text=True)
+        slug = re.search(r'href="/products/([a-z0-9-]+)"', listing)
+        assert slug, "no product page to take a CSRF token from"
+        token = _token_in(client.get(f"/products/{slug.group(1)}").get_data(as_text=True))
+    assert token, f"no CSRF token on {url}"
+    return token
+
+
+def add_to_cart(client, variant_id, quantity=1, **extra):
+    data = {"variant_id": variant_id, "quantity": quantity, "csrf_token": csrf_token(client), **extra}
+    return client.post("/cart/add", data=data)
+
+
+def checkout(client):
+    return client.post("/checkout", data={"csrf_token": csrf_token(client)})
+
+
+def stock_of(variant_id) -> int:
+    db.session.expire_all()
+    return db.session.scalar(select(Variant.stock_on_hand).where(Variant.id == variant_id))
+
+
+def assert_ledger_balances():
+    """Stock on hand equals the sum of its movements, for every variant."""
+    db.session.expire_all()
+    sums = dict(
+        db.session.execute(select(StockMovement.variant_id, func.sum(StockMovement.delta)).group_by(StockMovement.variant_id)).all()
+    )
+    for variant_id, on_hand in db.session.execute(select(Variant.id, Variant.stock_on_hand)).all():
+        assert on_hand >= 0
+        assert sums.get(variant_id, 0) == on_hand, f"variant {variant_id}: on hand {on_hand}, movements {sums.get(variant_id, 0)}"
+
+
+def outbox(app) -> list[Path]:
+    folder = Path(app.instance_path) / "outbox"
+    return sorted(folder.glob("*.eml")) if folder.exists() else []

@@ -49,13 +49,19 @@ def database_url(backend, tmp_path):
 
 
 @pytest.fixture
-def app(backend, database_url, tmp_path):
+def app_settings():
+    """Settings a group of tests needs on top of TestConfig (the Stripe tests point at their double)."""
+    return {}
+
+
+@pytest.fixture
+def app(backend, database_url, tmp_path, app_settings):
     global _pg_schema_built
     engine_options = {"pool_pre_ping": True}
     if backend == "postgresql":
         # Room for the concurrency tests' 50 simultaneous buyers.
         engine_options.update(pool_size=10, max_overflow=60, pool_timeout=60)
-    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, SQLALCHEMY_ENGINE_OPTIONS=engine_options)
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, SQLALCHEMY_ENGINE_OPTIONS=engine_options, **app_settings)
     app.instance_path = str(tmp_path / "instance")
     app.test_client_class = FreshContextClient
     os.makedirs(app.instance_path, exist_ok=True)

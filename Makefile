@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test install install-dev db seed serve-dev chromium clean shots
+.PHONY: run test test-stripe install install-dev db seed chromium clean shots
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=python3"; exit 1; }
@@ -50,3 +50,7 @@ shots:
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache
+
+## make test-stripe: the checkout against Stripe's real test mode (needs STRIPE_SECRET_KEY=sk_test_... and network)
+test-stripe: install-dev
+	SHOP_LIVE_STRIPE=1 $(BIN)/python -m pytest -o addopts="-ra" tests/live $(PYTEST_ARGS)

@@ -42,6 +42,7 @@ def browser():
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
+    page.set_default_timeout(10_000)
     errors = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.console_errors = errors

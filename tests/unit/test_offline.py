@@ -2,12 +2,12 @@
 import socket
 
 import pytest
-from pytest_socket import SocketBlockedError
+from pytest_socket import SocketConnectBlockedError
 
 
 def test_connections_off_the_machine_are_blocked():
     # 192.0.2.1 is TEST-NET-1 (documentation only); the guard refuses before any packet is sent.
-    with pytest.raises(SocketBlockedError):
+    with pytest.raises(SocketConnectBlockedError):
         socket.create_connection(("192.0.2.1", 443), timeout=1)
 
 

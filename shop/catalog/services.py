@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from math import ceil
 
 from sqlalchemy import and_, exists, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from shop.catalog.listing import BadListingQuery, ListingQuery
 from shop.catalog.models import Category, Flag, Product, Variant, product_flags
@@ -49,7 +49,9 @@ class ListingPage:
 
 
 def _card_loading():
-    return (selectinload(Product.variants), selectinload(Product.flags))
+    # Flags come joined into the products query itself (a page of 12 products has a handful of
+    # flags each); sizes come in one more query. So a page of cards is two queries, at any size.
+    return (selectinload(Product.variants), joinedload(Product.flags))
 
 
 def list_categories() -> list[Category]:
@@ -133,7 +135,7 @@ def browse_products(query: ListingQuery, per_page: int) -> ListingPage:
             .offset((page - 1) * per_page)
             .options(*_card_loading())
         )
-        return db.session.execute(stmt).all()
+        return db.session.execute(stmt).unique().all()
 
     rows = fetch(query.page)
     if rows:
@@ -203,7 +205,7 @@ def featured_products(limit: int = 4) -> HomePage:
             .where(Product.published.is_(True), Product.featured.is_(True))
             .order_by(Product.name)
             .options(*_card_loading())
-        )
+        ).unique()
     )
     for_practice = [p for p in featured if p.for_practice][:limit]
     return HomePage(

@@ -1,0 +1,49 @@
+"""Gunicorn settings for serving the store: `gunicorn -c shop/serving/gunicorn_conf.py wsgi:app`.
+
+Every value can be changed from the environment without editing this file:
+
+    BIND             address(es) to listen on, comma-separated (default 127.0.0.1:$PORT, for a proxy
+                     on the same host; 0.0.0.0:8000 behind a load balancer or in a container)
+    PORT             port when BIND is unset (default 8000)
+    WEB_CONCURRENCY  worker processes (default 2 x CPUs + 1, as gunicorn's docs advise)
+    WEB_TIMEOUT      seconds a worker may spend on one request before it is restarted (default 30)
+    WEB_MAX_REQUESTS recycle a worker after this many requests, with jitter (default 2000; 0 = never)
+    LOG_LEVEL        error log level (default info)
+
+Sync workers: every request is short (the database and Stripe calls have their own timeouts),
+and a reverse proxy in front buffers slow clients. Access and error logs go to stdout/stderr
+for the process manager (systemd, a container runtime) to collect.
+"""
+import multiprocessing
+import os
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw not in (None, "") else default
+
+
+_addresses = os.environ.get("BIND") or f"127.0.0.1:{_int('PORT', 8000)}"
+bind = [address.strip() for address in _addresses.split(",") if address.strip()]
+workers = _int("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1)
+worker_class = "sync"
+timeout = _int("WEB_TIMEOUT", 30)
+graceful_timeout = 30
+keepalive = 5
+max_requests = _int("WEB_MAX_REQUESTS", 2000)
+max_requests_jitter = max_requests // 10
+backlog = 2048
+
+# Heartbeat files in memory rather than on a possibly slow disk (containers).
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info")
+access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms "%(f)s" "%(a)s"'
+
+# Forwarded headers are the app's business (PROXY_FIX_HOPS, werkzeug's ProxyFix): gunicorn must
+# not decide on its own that a request was https because a header says so.
+secure_scheme_headers = {}
+
+proc_name = "shop"

@@ -5,7 +5,7 @@ from pathlib import Path
 from flask import Flask
 
 from shop.config import config_from_environment, normalise_database_url
-from shop.extensions import csrf, db, migrate
+from shop.extensions import csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,16 +28,30 @@ def create_app(config_class=None, **overrides) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    _init_sign_in(app)
 
     _import_models()
     _register_blueprints(app)
 
-    from shop import cli, errors, web
+    from shop import cli, errors, serving, web
+
+    serving.register(app)
 
     errors.register(app)
     web.register(app)
     cli.register(app)
     return app
+
+
+def _init_sign_in(app: Flask) -> None:
+    from shop.accounts.services import load_user
+
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.sign_in"
+    login_manager.login_message = "Please sign in to see that page."
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(load_user)
+    limiter.init_app(app)
 
 
 def _import_models():
@@ -51,6 +65,7 @@ def _import_models():
 
 
 def _register_blueprints(app: Flask) -> None:
+    from shop.accounts.views import bp as accounts_bp
     from shop.cart.views import bp as cart_bp
     from shop.catalog.views import bp as catalog_bp
     from shop.checkout.views import bp as checkout_bp
@@ -58,8 +73,9 @@ def _register_blueprints(app: Flask) -> None:
     from shop.guides.views import bp as guides_bp
     from shop.health import bp as health_bp
     from shop.payments.services import demo_payments_on
+    from shop.reorder.views import bp as reorder_bp
 
-    for blueprint in (catalog_bp, guides_bp, cart_bp, checkout_bp, webhook_bp, health_bp):
+    for blueprint in (catalog_bp, guides_bp, cart_bp, checkout_bp, webhook_bp, health_bp, accounts_bp, reorder_bp):
         app.register_blueprint(blueprint)
     if demo_payments_on(app.config):
         from shop.payments.views import bp as demo_pay_bp

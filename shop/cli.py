@@ -37,6 +37,35 @@ def create_admin_command(email, password):
     click.echo(f"{user.email} is an admin.")
 
 
+def _decide(email: str, approve: bool, reason: str = "") -> None:
+    from flask import current_app
+
+    from shop.accounts.services import AccountError, decide_trade
+
+    # The applicant's email links back to the shop: build URLs against STORE_URL.
+    with current_app.test_request_context(base_url=current_app.config["STORE_URL"]):
+        try:
+            account = decide_trade(email, approve, reason)
+        except AccountError as error:
+            raise click.ClickException(str(error))
+    click.echo(f"{account.user.email} ({account.clinic_name}) is {account.status}; they have been emailed.")
+
+
+@shop_cli.command("approve-practitioner")
+@click.argument("email")
+def approve_practitioner(email):
+    """Approve a practitioner's trade account application: they see and pay trade prices."""
+    _decide(email, True)
+
+
+@shop_cli.command("reject-practitioner")
+@click.argument("email")
+@click.option("--reason", required=True, help="Why; the applicant is told it.")
+def reject_practitioner(email, reason):
+    """Reject a practitioner's trade account application, with the reason they are emailed."""
+    _decide(email, False, reason)
+
+
 @shop_cli.command("release-expired")
 def release_expired_command():
     """Expire checkouts past their hold (at Stripe first) and release their stock. Safe to run every minute."""

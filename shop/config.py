@@ -51,6 +51,8 @@ class Config:
     CHECKOUT_HOLD_MINUTES = _int("CHECKOUT_HOLD_MINUTES", 30)
     STRIPE_TIMEOUT_SECONDS = _int("STRIPE_TIMEOUT_SECONDS", 10)
     STRIPE_MAX_RETRIES = _int("STRIPE_MAX_RETRIES", 2)
+    # How many reverse proxies in front set X-Forwarded-For/-Proto/-Host/-Port; 0 trusts none (shop.serving).
+    PROXY_FIX_HOPS = _int("PROXY_FIX_HOPS", 0)
     # Email: SMTP when MAIL_SERVER is set, otherwise one file per message in instance/outbox/.
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
     MAIL_PORT = _int("MAIL_PORT", 587)
@@ -58,6 +60,20 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
     MAIL_USE_TLS = (os.environ.get("MAIL_USE_TLS") or "1") not in ("0", "false", "no")
     MAIL_FROM = os.environ.get("MAIL_FROM") or None
+    # Receipts: the store's details for a clinic's bookkeeping; prices include VAT at this rate.
+    STORE_ADDRESS = os.environ.get("STORE_ADDRESS") or "Unit 4, Mill Lane, Manchester M1 1AA, United Kingdom"
+    STORE_VAT_NUMBER = os.environ.get("STORE_VAT_NUMBER") or "GB 123 4567 89"
+    VAT_RATE_PERCENT = _int("VAT_RATE_PERCENT", 20)
+    # Accounts: signed links by email, and sign-in limits (failed attempts only).
+    PASSWORD_RESET_MAX_AGE_SECONDS = _int("PASSWORD_RESET_MAX_AGE_SECONDS", 3600)
+    EMAIL_VERIFY_MAX_AGE_SECONDS = _int("EMAIL_VERIFY_MAX_AGE_SECONDS", 3 * 24 * 3600)
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    SIGN_IN_LIMIT_PER_ACCOUNT = os.environ.get("SIGN_IN_LIMIT_PER_ACCOUNT") or "5 per 15 minutes"
+    SIGN_IN_LIMIT_PER_ADDRESS = os.environ.get("SIGN_IN_LIMIT_PER_ADDRESS") or "30 per 15 minutes"
+    EMAIL_LINK_LIMIT = os.environ.get("EMAIL_LINK_LIMIT") or "5 per hour"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
@@ -97,6 +113,7 @@ class TestConfig(Config):
 class ProductionConfig(Config):
     ENV_NAME = "production"
     SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
 
     @classmethod
     def check(cls, config: dict) -> None:

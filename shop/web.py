@@ -1,5 +1,6 @@
 """What every page shares: template helpers and security headers."""
 from flask import Flask, request, session, url_for
+from flask_login import current_user
 
 from shop.cart.services import clean_cart
 from shop.payments.services import demo_payments_on
@@ -37,6 +38,8 @@ def register(app: Flask) -> None:
             "url_for_page": url_for_page,
             "cart_count": sum(clean_cart(session.get("cart")).values()) if "cart" in session else 0,
             "demo_payments": demo_payments_on(app.config),
+            # Approved practitioners see trade prices beside retail ones, everywhere prices show.
+            "trade_prices": bool(current_user.is_authenticated and current_user.is_trade),
         }
 
     @app.after_request

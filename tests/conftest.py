@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 
 from shop import create_app
 from shop.config import TestConfig, normalise_database_url
-from shop.extensions import db
+from shop.extensions import db, limiter
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 # Stripe's real test mode needs the network: only `make test-stripe` collects it.
@@ -66,6 +66,7 @@ def app(backend, database_url, tmp_path, app_settings):
     app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, SQLALCHEMY_ENGINE_OPTIONS=engine_options, **app_settings)
     app.instance_path = str(tmp_path / "instance")
     app.test_client_class = FreshContextClient
+    limiter.reset()  # the in-memory rate-limit counts would otherwise carry over from the last test
     os.makedirs(app.instance_path, exist_ok=True)
     with app.app_context():
         if backend == "sqlite":

@@ -95,3 +95,53 @@ def guide(title=None, *, products=(), body=None, published=True, **fields):
     db.session.add(g)
     db.session.commit()
     return g
+
+
+PASSWORD = "correct horse battery staple"
+
+
+def user(email=None, *, password=PASSWORD, verified=True, role="customer", trade_status=None, name="", **trade_fields):
+    """A customer (verified unless told otherwise), optionally with a trade account in `trade_status`."""
+    from shop.accounts.models import TradeAccount, User
+    from shop.catalog.models import utcnow
+
+    n = next(_seq)
+    u = User(email=email or f"person{n}@example.com", role=role, name=name,
+             email_verified_at=utcnow() if verified else None)
+    u.set_password(password)
+    db.session.add(u)
+    if trade_status:
+        u.trade_account = TradeAccount(
+            clinic_name=trade_fields.get("clinic_name", f"Clinic {n}"), profession="physiotherapist",
+            professional_body="HCPC", registration_number=f"PH{n:05d}", address_line1="1 High Street",
+            city="Leeds", postcode="LS1 1AA", phone="0113 000 0000", status=trade_status,
+            decision_reason=trade_fields.get("decision_reason", ""),
+        )
+        if trade_status == "approved":
+            u.role = "practitioner"
+    db.session.commit()
+    return u
+
+
+def paid_order(owner=None, lines=(), *, email=None, paid_at=None, pricing="retail", status="paid"):
+    """A paid order in someone's history: `lines` are (variant, quantity) or (variant, quantity, unit_price)."""
+    from shop.catalog.models import utcnow
+    from shop.orders.models import Order, OrderLine
+
+    order_lines = []
+    for line in lines:
+        variant, quantity = line[0], line[1]
+        price = line[2] if len(line) > 2 else variant.price_for(pricing == "trade")
+        order_lines.append(OrderLine(variant_id=variant.id, product_id=variant.product_id, sku=variant.sku,
+                                     product_name=variant.product.name, size_label=variant.size_label,
+                                     unit_price_pence=price, quantity=quantity))
+    subtotal = sum(l.unit_price_pence * l.quantity for l in order_lines)
+    when = paid_at or utcnow()
+    order = Order(status=status, email=email or (owner.email if owner else "guest@example.com"),
+                  user_id=owner.id if owner else None, currency="gbp", subtotal_pence=subtotal, shipping_pence=0,
+                  total_pence=subtotal, gateway="demo", pricing=pricing, created_at=when,
+                  paid_at=when if status == "paid" else None, lines=order_lines,
+                  ship_name="A Buyer", ship_line1="2 Park Road", ship_city="York", ship_postcode="YO1 1AA", ship_country="GB")
+    db.session.add(order)
+    db.session.commit()
+    return order

@@ -56,3 +56,36 @@ def assert_ledger_balances():
 def outbox(app) -> list[Path]:
     folder = Path(app.instance_path) / "outbox"
     return sorted(folder.glob("*.eml")) if folder.exists() else []
+
+
+def sign_in(client, email, password, **extra):
+    token = _token_in(client.get("/account/sign-in").get_data(as_text=True))
+    return client.post("/account/sign-in", data={"email": email, "password": password, "csrf_token": token, **extra})
+
+
+def page_token(client, url) -> str:
+    token = _token_in(client.get(url).get_data(as_text=True))
+    assert token, f"no CSRF token on {url}"
+    return token
+
+
+def links_in_outbox(app, path_prefix) -> list[str]:
+    """The shop links (path and query) found in every email in the outbox, oldest first."""
+    found = []
+    for message in outbox(app):
+        text = email_text(message)
+        found += re.findall(r"https?://[^/\s]+(" + re.escape(path_prefix) + r"[^\s]*)", text)
+    return found
+
+
+def email_text(path) -> str:
+    from email import message_from_bytes, policy
+
+    message = message_from_bytes(path.read_bytes(), policy=policy.default)
+    return message.get_body(("plain",)).get_content()
+
+
+def email_subjects(app) -> list[tuple[str, str]]:
+    from email import message_from_bytes, policy
+
+    return [(m["To"], m["Subject"]) for m in (message_from_bytes(p.read_bytes(), policy=policy.default) for p in outbox(app))]

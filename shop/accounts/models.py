@@ -1,23 +1,41 @@
+"""People who sign in (customers, practitioners and admins) and what they keep with us."""
+import hashlib
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, String
-from sqlalchemy.orm import Mapped, mapped_column
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from shop.catalog.models import utcnow
+from shop.catalog.models import Variant, utcnow
 from shop.extensions import db
 
 ROLES = ("customer", "practitioner", "admin")
 
+PROFESSIONS = {
+    "massage_therapist": "Massage therapist",
+    "physiotherapist": "Physiotherapist",
+    "osteopath": "Osteopath",
+    "chiropractor": "Chiropractor",
+    "sports_therapist": "Sports therapist",
+    "other": "Other",
+}
+TRADE_STATUSES = ("pending", "approved", "rejected", "suspended")
 
-class User(db.Model):
+
+class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (CheckConstraint("role IN ('customer', 'practitioner', 'admin')", name="role"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20), default="customer")
+    name: Mapped[str] = mapped_column(String(120), default="")
+    email_verified_at: Mapped[datetime | None]
+    last_sign_in_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    trade_account: Mapped["TradeAccount | None"] = relationship(back_populates="user", uselist=False, lazy="joined")
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method="scrypt")
@@ -26,5 +44,78 @@ class User(db.Model):
         return check_password_hash(self.password_hash, password)
 
     @property
+    def password_fingerprint(self) -> str:
+        """Changes whenever the password does: ends other sessions and spends reset links."""
+        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
+
+    def get_id(self) -> str:
+        return f"{self.id}.{self.password_fingerprint}"
+
+    @property
     def is_admin(self) -> bool:
         return self.role == "admin"
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+    @property
+    def is_trade(self) -> bool:
+        """An approved practitioner: sees and pays trade prices."""
+        return self.trade_account is not None and self.trade_account.status == "approved"
+
+
+class TradeAccount(db.Model):
+    """A practitioner's application for trade prices, and the decision on it."""
+
+    __tablename__ = "trade_accounts"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'approved', 'rejected', 'suspended')", name="status"),
+        CheckConstraint(
+            "profession IN ('massage_therapist', 'physiotherapist', 'osteopath', 'chiropractor', "
+            "'sports_therapist', 'other')",
+            name="profession",
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    clinic_name: Mapped[str] = mapped_column(String(160))
+    profession: Mapped[str] = mapped_column(String(30))
+    professional_body: Mapped[str] = mapped_column(String(160))
+    registration_number: Mapped[str] = mapped_column(String(60))
+    address_line1: Mapped[str] = mapped_column(String(200))
+    address_line2: Mapped[str] = mapped_column(String(200), default="")
+    city: Mapped[str] = mapped_column(String(120))
+    postcode: Mapped[str] = mapped_column(String(20))
+    phone: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    decision_reason: Mapped[str] = mapped_column(Text, default="")
+    applied_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(back_populates="trade_account")
+
+    @property
+    def profession_label(self) -> str:
+        return PROFESSIONS.get(self.profession, self.profession)
+
+    @property
+    def address(self) -> list[str]:
+        return [p for p in (self.address_line1, self.address_line2, self.city, self.postcode) if p]
+
+
+class SupplyItem(db.Model):
+    """One line of a customer's supplies list: a size they reorder, and how many they usually take."""
+
+    __tablename__ = "supply_items"
+    __table_args__ = (
+        UniqueConstraint("user_id", "variant_id"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    variant_id: Mapped[int] = mapped_column(ForeignKey("variants.id", ondelete="CASCADE"))
+    quantity: Mapped[int] = mapped_column(default=1)
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    variant: Mapped[Variant] = relationship()

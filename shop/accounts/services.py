@@ -1,33 +1,275 @@
-from sqlalchemy import select
+"""Accounts: registration, sign-in, email links, trade applications, and whose orders are whose.
 
-from shop.accounts.models import User
+Nothing here answers differently for a registered and an unknown email: what differs goes
+into the email sent to the address, which only its owner reads.
+"""
+import logging
+from dataclasses import dataclass
+
+from flask import current_app, render_template, url_for
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from shop.accounts.models import PROFESSIONS, TradeAccount, User
+from shop.accounts.passwords import password_problem
+from shop.accounts.tokens import RESET, VERIFY, BadLink, make_token, read_token
+from shop.catalog.models import utcnow
 from shop.extensions import db
+from shop.mail import send_email
+from shop.orders.models import Order
 
-MIN_PASSWORD_LENGTH = 10
+log = logging.getLogger(__name__)
+# Orders a customer sees in their account; abandoned checkouts are not orders to them.
+VISIBLE_STATUSES = ("payment_processing", "paid", "needs_review", "payment_failed")
 
 
 class AccountError(ValueError):
     pass
 
 
+class NotVerified(Exception):
+    """Right password, but the email address is not confirmed yet."""
+
+    def __init__(self, user):
+        super().__init__(user.email)
+        self.user = user
+
+
 def normalise_email(email: str) -> str:
     email = (email or "").strip().lower()
     local, _, domain = email.partition("@")
-    if not local or "." not in domain or " " in email or len(email) > 254:
-        raise AccountError(f"“{email}” is not an email address.")
+    if not local or "." not in domain or " " in email or len(email) > 254 or domain.startswith(".") or domain.endswith("."):
+        raise AccountError(f"“{email[:80]}” is not an email address.")
     return email
+
+
+def find_user(email: str) -> User | None:
+    try:
+        email = normalise_email(email)
+    except AccountError:
+        return None
+    return db.session.scalar(select(User).where(User.email == email))
+
+
+def _mail(to: str, template: str, subject: str, **context) -> None:
+    text = render_template(f"email/accounts/{template}.txt", **context)
+    try:
+        send_email(to, subject, text)
+    except OSError:
+        # The person can ask again; a mail server hiccup must not turn into a 500 that reveals anything.
+        log.exception("could not send %s to %s", template, to)
+
+
+# --- registration and email verification ---------------------------------------------------
+
+def register(email: str, password: str, name: str = "") -> None:
+    """Create an unconfirmed account and send the link that confirms it.
+
+    If the email is taken, the owner is told instead; the person registering sees the same page.
+    """
+    email = normalise_email(email)
+    problem = password_problem(password, email)
+    if problem:
+        raise AccountError(problem)
+    existing = db.session.scalar(select(User).where(User.email == email))
+    if existing is not None:
+        if existing.email_verified:
+            _mail(email, "already_registered", "You already have an account", user=existing)
+        else:
+            send_verification(existing)
+        return
+    user = User(email=email, name=(name or "").strip()[:120], role="customer")
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    send_verification(user)
+
+
+def send_verification(user: User) -> None:
+    token = make_token(VERIFY, {"uid": user.id, "email": user.email})
+    link = url_for("accounts.verify", token=token, _external=True)
+    _mail(user.email, "verify", "Confirm your email address", user=user, link=link)
+
+
+def verify_email(token: str) -> User:
+    payload = read_token(VERIFY, token, current_app.config["EMAIL_VERIFY_MAX_AGE_SECONDS"])
+    user = db.session.get(User, payload.get("uid"))
+    if user is None or user.email != payload.get("email"):
+        raise BadLink("That link is not valid.")
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()
+        db.session.commit()
+    return user
+
+
+# --- signing in -----------------------------------------------------------------------------
+
+_UNKNOWN_USER_HASH = generate_password_hash("not-a-real-password", method="scrypt")
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user whose password this is, or None. Takes as long for an unknown email as a known one."""
+    user = find_user(email)
+    if user is None:
+        check_password_hash(_UNKNOWN_USER_HASH, password or "")
+        return None
+    if not user.check_password(password or ""):
+        return None
+    if not user.email_verified:
+        raise NotVerified(user)
+    user.last_sign_in_at = utcnow()
+    db.session.commit()
+    return user
+
+
+def load_user(user_id: str) -> User | None:
+    """Flask-Login's loader: the id carries a password fingerprint, so a new password ends old sessions."""
+    raw_id, _, fingerprint = (user_id or "").partition(".")
+    if not raw_id.isdigit():
+        return None
+    user = db.session.get(User, int(raw_id))
+    if user is None or user.password_fingerprint != fingerprint:
+        return None
+    return user
+
+
+# --- password reset -------------------------------------------------------------------------
+
+def request_password_reset(email: str) -> None:
+    user = find_user(email)
+    if user is None:
+        return
+    token = make_token(RESET, {"uid": user.id, "pw": user.password_fingerprint})
+    link = url_for("accounts.reset_password", token=token, _external=True)
+    minutes = current_app.config["PASSWORD_RESET_MAX_AGE_SECONDS"] // 60
+    _mail(user.email, "reset", "Reset your password", user=user, link=link, minutes=minutes)
+
+
+def user_for_reset(token: str) -> User:
+    payload = read_token(RESET, token, current_app.config["PASSWORD_RESET_MAX_AGE_SECONDS"])
+    user = db.session.get(User, payload.get("uid"))
+    if user is None or user.password_fingerprint != payload.get("pw"):
+        raise BadLink("That link has already been used. Please ask for a new one.")
+    return user
+
+
+def reset_password(token: str, password: str) -> User:
+    user = user_for_reset(token)
+    problem = password_problem(password, user.email)
+    if problem:
+        raise AccountError(problem)
+    user.set_password(password)
+    # Only the owner of the inbox could follow the link: that confirms the address too.
+    user.email_verified_at = user.email_verified_at or utcnow()
+    db.session.commit()
+    _mail(user.email, "password_changed", "Your password was changed", user=user)
+    return user
 
 
 def create_admin(email: str, password: str) -> User:
     """Create an admin, or promote an existing account and give it this password."""
     email = normalise_email(email)
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"The password must be at least {MIN_PASSWORD_LENGTH} characters.")
+    problem = password_problem(password, email)
+    if problem:
+        raise AccountError(problem)
     user = db.session.scalar(select(User).where(User.email == email))
     if user is None:
         user = User(email=email)
         db.session.add(user)
     user.role = "admin"
     user.set_password(password)
+    user.email_verified_at = user.email_verified_at or utcnow()
     db.session.commit()
     return user
+
+
+# --- trade accounts -------------------------------------------------------------------------
+
+@dataclass
+class Application:
+    clinic_name: str
+    profession: str
+    professional_body: str
+    registration_number: str
+    address_line1: str
+    city: str
+    postcode: str
+    phone: str
+    address_line2: str = ""
+
+
+def apply_for_trade(user: User, application: Application) -> TradeAccount:
+    if application.profession not in PROFESSIONS:
+        raise AccountError("Choose your profession from the list.")
+    account = user.trade_account
+    if account is not None and account.status in ("pending", "approved", "suspended"):
+        raise AccountError("You have already applied for a trade account.")
+    fields = {k: (v or "").strip() for k, v in vars(application).items()}
+    if account is None:
+        account = TradeAccount(user=user, **fields)
+        db.session.add(account)
+    else:  # a rejected applicant may apply again with corrected details
+        for key, value in fields.items():
+            setattr(account, key, value)
+        account.applied_at = utcnow()
+        account.decided_at = None
+        account.decision_reason = ""
+    account.status = "pending"
+    db.session.commit()
+    _mail(user.email, "trade_received", "We have your trade account application", account=account)
+    return account
+
+
+def decide_trade(email: str, approve: bool, reason: str = "") -> TradeAccount:
+    """Approve or reject a pending (or previously rejected) application, and tell the applicant."""
+    user = find_user(email)
+    if user is None or user.trade_account is None:
+        raise AccountError(f"No trade account application from {email}.")
+    account = user.trade_account
+    reason = (reason or "").strip()
+    if not approve and not reason:
+        raise AccountError("Give a reason for the rejection; the applicant is told it.")
+    if approve and account.status == "approved":
+        raise AccountError(f"{user.email} is already approved.")
+    account.status = "approved" if approve else "rejected"
+    account.decision_reason = reason
+    account.decided_at = utcnow()
+    if approve and user.role == "customer":
+        user.role = "practitioner"
+    if not approve and user.role == "practitioner":
+        user.role = "customer"
+    db.session.commit()
+    template = "trade_approved" if approve else "trade_rejected"
+    subject = "Your trade account is open" if approve else "About your trade account application"
+    _mail(user.email, template, subject, account=account, link=url_for("catalog.products", use="practice", _external=True))
+    return account
+
+
+# --- whose orders are whose -----------------------------------------------------------------
+
+def _owned_by(user: User):
+    """Orders linked to the account, and guest orders with its email once that email is confirmed."""
+    if user.email_verified:
+        return or_(Order.user_id == user.id, Order.email == user.email)
+    return Order.user_id == user.id
+
+
+def orders_of(user: User) -> list[Order]:
+    return db.session.scalars(
+        select(Order)
+        .where(_owned_by(user), Order.status.in_(VISIBLE_STATUSES))
+        .options(selectinload(Order.lines))
+        .order_by(Order.created_at.desc(), Order.id.desc())
+    ).all()
+
+
+def order_of(user: User, order_id: int) -> Order | None:
+    """The order if it is this user's; None for anyone else's (the view answers 404)."""
+    return db.session.scalar(
+        select(Order).where(Order.id == order_id, _owned_by(user), Order.status.in_(VISIBLE_STATUSES))
+    )
+
+
+def count_orders(user: User) -> int:
+    return db.session.scalar(select(func.count()).select_from(Order).where(_owned_by(user), Order.status.in_(VISIBLE_STATUSES)))

@@ -22,9 +22,14 @@ class CartLine:
     quantity: int
     problem: str = ""
     can_buy: int = 0  # how many could be bought now, when there is a problem
+    trade: bool = False  # priced from the trade list (an approved practitioner's cart)
 
     @property
     def unit_price_pence(self) -> int:
+        return self.variant.price_for(self.trade)
+
+    @property
+    def retail_price_pence(self) -> int:
         return self.variant.price_pence
 
     @property
@@ -44,6 +49,11 @@ class PricedCart:
     currency: str
     missing: int = 0  # lines whose variant no longer exists (dropped)
     problems: list[str] = field(default_factory=list)
+    trade: bool = False
+
+    @property
+    def pricing(self) -> str:
+        return "trade" if self.trade else "retail"
 
     @property
     def subtotal_pence(self) -> int:
@@ -138,14 +148,15 @@ def remove_from_cart(cart: dict[int, int], variant_id: int) -> dict[int, int]:
     return {k: v for k, v in cart.items() if k != variant_id}
 
 
-def price_cart(cart: dict[int, int], *, flat_shipping_pence: int, free_shipping_threshold_pence: int, currency: str) -> PricedCart:
+def price_cart(cart: dict[int, int], *, flat_shipping_pence: int, free_shipping_threshold_pence: int, currency: str,
+               trade: bool = False) -> PricedCart:
     variants = _variants(cart.keys())
     lines = []
     for variant_id, quantity in cart.items():
         variant = variants.get(variant_id)
         if variant is None:
             continue
-        line = CartLine(variant=variant, quantity=quantity)
+        line = CartLine(variant=variant, quantity=quantity, trade=trade)
         if not variant.product.published:
             line.problem = "No longer available. Please remove it."
         elif variant.stock_on_hand == 0:
@@ -163,4 +174,5 @@ def price_cart(cart: dict[int, int], *, flat_shipping_pence: int, free_shipping_
         free_shipping_threshold_pence=free_shipping_threshold_pence,
         currency=currency,
         missing=len(cart) - len(lines),
+        trade=trade,
     )

@@ -1,4 +1,5 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
+from flask_login import current_user
 
 from shop.cart.forms import AddToCartForm, CheckoutForm, RemoveLineForm, UpdateLineForm, first_error
 from shop.cart.services import CartError, add_to_cart, clean_cart, price_cart, remove_from_cart, set_quantity
@@ -22,7 +23,13 @@ def priced_current_cart():
         flat_shipping_pence=config["SHIPPING_FLAT_PENCE"],
         free_shipping_threshold_pence=config["FREE_SHIPPING_THRESHOLD_PENCE"],
         currency=config["STORE_CURRENCY"],
+        trade=trade_pricing(),
     )
+
+
+def trade_pricing() -> bool:
+    """Prices are decided on the server, per request, from the signed-in account."""
+    return bool(current_user.is_authenticated and current_user.is_trade)
 
 
 def render_cart(errors=(), status=200):

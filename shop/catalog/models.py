@@ -52,13 +52,20 @@ class Product(db.Model):
     __tablename__ = "products"
     __table_args__ = (
         CheckConstraint("container IN ('bottle', 'pump', 'jar', 'tube', 'tin')", name="container"),
+        # Every filter and sort of the listing (and the home page's featured products) has an
+        # index that answers it in order: see migrations/versions/0003_listing_indexes.py.
         Index("ix_products_published_created", "published", "created_at"),
         Index("ix_products_published_name", "published", "name"),
+        Index("ix_products_category_published_name", "category_id", "published", "name"),
+        Index("ix_products_category_published_created", "category_id", "published", "created_at"),
+        Index("ix_products_home_care_name", "published", "for_home_care", "name"),
+        Index("ix_products_practice_name", "published", "for_practice", "name"),
+        Index("ix_products_featured_name", "published", "featured", "name"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     name: Mapped[str] = mapped_column(String(120))
-    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), index=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))  # indexed by ix_products_category_*
     summary: Mapped[str] = mapped_column(String(200), default="")
     description: Mapped[str] = mapped_column(Text, default="")
     how_to_use: Mapped[str] = mapped_column(Text, default="")
@@ -149,6 +156,16 @@ class Variant(db.Model):
     @property
     def price_per_hundred_pence(self) -> int:
         return per_hundred(self.price_pence, self.amount)
+
+    def price_for(self, trade: bool) -> int:
+        """What this buyer pays: the trade price for approved practitioners where one is set."""
+        if trade and self.trade_price_pence is not None:
+            return self.trade_price_pence
+        return self.price_pence
+
+    @property
+    def trade_per_hundred_pence(self) -> int:
+        return per_hundred(self.price_for(True), self.amount)
 
     @property
     def stock_state(self) -> str:

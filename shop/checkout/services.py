@@ -62,6 +62,7 @@ def start_checkout(
         shipping_pence=cart.shipping_pence,
         total_pence=cart.total_pence,
         gateway=gateway.name,
+        pricing=cart.pricing,
         hold_expires_at=hold_until,
         lines=[
             OrderLine(

@@ -1,4 +1,5 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user
 
 from shop.cart.forms import CheckoutForm
 from shop.cart.views import priced_current_cart, render_cart, save_cart
@@ -18,8 +19,11 @@ def _remember_order(token: str) -> None:
     session["my_orders"] = (tokens + [token])[-MAX_REMEMBERED_ORDERS:]
 
 
-def _started_here(token: str) -> bool:
-    return token in session.get("my_orders", [])
+def _started_here(order) -> bool:
+    """The browser that started the checkout, or the signed-in owner, may see the details."""
+    if order.token in session.get("my_orders", []):
+        return True
+    return bool(current_user.is_authenticated and order.user_id == current_user.id)
 
 
 @bp.post("/checkout")
@@ -31,8 +35,8 @@ def start():
         started = start_checkout(
             priced_current_cart(),
             get_gateway(),
-            email=None,
-            user_id=None,
+            email=current_user.email if current_user.is_authenticated else None,
+            user_id=current_user.id if current_user.is_authenticated else None,
             hold_minutes=current_app.config["CHECKOUT_HOLD_MINUTES"],
             success_url=url_for("checkout.success", _external=True) + "?session_id={CHECKOUT_SESSION_ID}",
             cancel_url_for=lambda token: url_for("checkout.cancel", order=token, _external=True),
@@ -59,7 +63,7 @@ def success():
         abort(404, description="We couldn't find that checkout.")
     except PaymentError:
         abort(503, description="We couldn't confirm your payment just now. Your order is safe: please reload this page in a minute.")
-    if not _started_here(order.token):
+    if not _started_here(order):
         return render_template("checkout/thanks.html", order=order)
     if order.status in ("paid", "payment_processing", "needs_review"):
         emptied = session.get("emptied_for", [])
@@ -93,3 +97,14 @@ def order_page(token):
     except OrderNotFound:
         abort(404, description="We couldn't find that order. Check the link in your confirmation email.")
     return render_template("checkout/success.html", order=order, guides=guides_for(order), order_link=True)
+
+
+@bp.get("/orders/<token>/receipt")
+def order_receipt(token):
+    try:
+        order = order_by_token(token)
+    except OrderNotFound:
+        abort(404, description="We couldn't find that order.")
+    if order.paid_at is None:
+        abort(404, description="There is no receipt for that order yet: it hasn't been paid.")
+    return render_template("accounts/receipt.html", order=order)

@@ -40,12 +40,13 @@ class Order(db.Model):
         ),
         CheckConstraint("subtotal_pence >= 0 AND shipping_pence >= 0 AND total_pence >= 0", name="amounts"),
         CheckConstraint("refunded_pence >= 0 AND refunded_pence <= total_pence", name="refund_within_total"),
+        CheckConstraint("pricing IN ('retail', 'trade')", name="pricing"),
         Index("ix_orders_status_hold", "status", "hold_expires_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
     status: Mapped[str] = mapped_column(String(30), default="pending_payment")
-    email: Mapped[str | None] = mapped_column(String(254))
+    email: Mapped[str | None] = mapped_column(String(254), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     currency: Mapped[str] = mapped_column(String(3))
     subtotal_pence: Mapped[int]
@@ -53,6 +54,8 @@ class Order(db.Model):
     total_pence: Mapped[int]
     refunded_pence: Mapped[int] = mapped_column(default=0)
     gateway: Mapped[str] = mapped_column(String(20))
+    # retail or trade: which price list the lines were taken from
+    pricing: Mapped[str] = mapped_column(String(10), default="retail")
     checkout_session_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     checkout_url: Mapped[str | None] = mapped_column(Text)
     payment_intent_id: Mapped[str | None] = mapped_column(String(255), index=True)
@@ -67,6 +70,9 @@ class Order(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     paid_at: Mapped[datetime | None]
     confirmation_sent_at: Mapped[datetime | None]
+    shipped_at: Mapped[datetime | None]
+    carrier: Mapped[str] = mapped_column(String(60), default="")
+    tracking_number: Mapped[str] = mapped_column(String(80), default="")
 
     lines: Mapped[list["OrderLine"]] = relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="OrderLine.id"

@@ -128,7 +128,7 @@ def _pay_after_release(order: Order, paid: dict) -> bool:
 def _record_buyer(order: Order, session: CheckoutSession) -> None:
     changes = {}
     if session.email and not order.email:
-        changes["email"] = session.email
+        changes["email"] = session.email.strip().lower()[:254]
     if session.payment_intent and not order.payment_intent_id:
         changes["payment_intent_id"] = session.payment_intent
     if session.shipping.line1 and not order.ship_line1:

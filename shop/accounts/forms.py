@@ -1,0 +1,66 @@
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import EqualTo, InputRequired, Length
+
+from shop.accounts.models import PROFESSIONS
+from shop.accounts.passwords import MAX_PASSWORD_LENGTH
+
+EMAIL = "Enter your email address, like name@example.com."
+
+
+class RegisterForm(FlaskForm):
+    name = StringField("Your name", validators=[Length(max=120)])
+    email = EmailField("Email address", validators=[InputRequired(EMAIL), Length(max=254)])
+    password = PasswordField("Password", validators=[InputRequired("Choose a password."), Length(max=MAX_PASSWORD_LENGTH)])
+    confirm = PasswordField("Password again", validators=[EqualTo("password", "The two passwords don't match.")])
+
+
+class SignInForm(FlaskForm):
+    email = EmailField("Email address", validators=[InputRequired(EMAIL), Length(max=254)])
+    password = PasswordField("Password", validators=[InputRequired("Enter your password."), Length(max=MAX_PASSWORD_LENGTH)])
+    remember = BooleanField("Keep me signed in on this device")
+    next = HiddenField()
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField("Email address", validators=[InputRequired(EMAIL), Length(max=254)])
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField("New password", validators=[InputRequired("Choose a password."), Length(max=MAX_PASSWORD_LENGTH)])
+    confirm = PasswordField("New password again", validators=[EqualTo("password", "The two passwords don't match.")])
+
+
+class SignOutForm(FlaskForm):
+    pass
+
+
+def _required(label, max_length):
+    return [InputRequired(f"Enter your {label}."), Length(max=max_length, message=f"Keep the {label} under {max_length} characters.")]
+
+
+class TradeApplicationForm(FlaskForm):
+    clinic_name = StringField("Clinic or practice name", validators=_required("clinic or practice name", 160))
+    profession = SelectField("Profession", choices=[SelectChoice("", "Choose…")] + [SelectChoice(k, v) for k, v in PROFESSIONS.items()],
+                             validators=[InputRequired("Choose your profession.")])
+    professional_body = StringField("Professional body", validators=_required("professional body", 160),
+                                    description="For example CSP, HCPC, GOsC, GCC, CNHC, FHT or Sports Massage Association.")
+    registration_number = StringField("Membership or registration number", validators=_required("membership or registration number", 60))
+    address_line1 = StringField("Clinic address", validators=_required("clinic address", 200))
+    address_line2 = StringField("Address line 2 (optional)", validators=[Length(max=200)])
+    city = StringField("Town or city", validators=_required("town or city", 120))
+    postcode = StringField("Postcode", validators=_required("postcode", 20))
+    phone = StringField("Phone", validators=_required("phone number", 40))
+
+
+def form_errors(form: FlaskForm) -> list[str]:
+    """Every field's first message, in the order of the form: for the error summary."""
+    messages = []
+    for field in form:
+        if field.errors:
+            message = field.errors[0]
+            if message == "Not a valid choice.":
+                message = f"Choose a {field.label.text.lower()} from the list."
+            messages.append(message)
+    return messages or (["Please check the form and try again."] if form.errors else [])

@@ -1,0 +1,1 @@
+"""Reordering: buy again, supplies lists, the quick order pad and running-low reminders."""

@@ -26,19 +26,25 @@ class OrderNotFound(LookupError):
 
 
 def transition(order: Order, to_status: str, allowed_from: tuple[str, ...], note: str = "", **values) -> bool:
-    """Move the order to `to_status` if it is still where we last saw it. True if this call moved it."""
-    seen = order.status
-    if seen not in allowed_from:
-        return False
-    result = db.session.execute(
-        update(Order)
-        .where(Order.id == order.id, Order.status == seen)
-        .values(status=to_status, **values)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
+    """Move the order to `to_status` if it is in `allowed_from`. True if this call moved it.
+
+    The update is conditional on the status we saw. If another caller changed it first, look
+    again: a move that is still allowed from the new status is made from there (a delayed
+    payment that failed while its "processing" event was being applied must still fail).
+    """
+    while True:
+        seen = order.status
+        if seen not in allowed_from:
+            return False
+        result = db.session.execute(
+            update(Order)
+            .where(Order.id == order.id, Order.status == seen)
+            .values(status=to_status, **values)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 1:
+            break
         db.session.refresh(order)
-        return False
     db.session.add(OrderEvent(order_id=order.id, from_status=seen, to_status=to_status, note=note))
     db.session.flush()
     db.session.refresh(order)
@@ -147,11 +153,19 @@ def record_refund(payment_intent: str, amount_refunded: int) -> Order | None:
     if order is None:
         return None
     amount = min(max(amount_refunded, 0), order.total_pence)
-    if amount > order.refunded_pence:
+    # Only ever upwards, decided by the database: two refund events applied at once must not
+    # let the older, smaller total overwrite the newer one.
+    raised = db.session.execute(
+        update(Order)
+        .where(Order.id == order.id, Order.refunded_pence < amount)
+        .values(refunded_pence=amount)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if raised:
         db.session.add(OrderEvent(order_id=order.id, from_status=order.status, to_status=order.status,
-                                  note=f"refunded {amount - order.refunded_pence} pence at the gateway"))
-        order.refunded_pence = amount
+                                  note=f"refunds at the gateway now total {amount} pence"))
         db.session.flush()
+    db.session.refresh(order)
     return order
 
 

@@ -62,6 +62,9 @@ class DemoGateway:
     def refund(self, payment_intent: str, amount: int, reason: str, idempotency_key: str) -> Refund:
         return Refund(id="demo_re_" + secrets.token_urlsafe(8), amount=amount, status="succeeded")
 
+    def order_ref_of_payment(self, payment_intent: str) -> str | None:
+        return None  # demo payments are never refunded at a gateway
+
     def parse_webhook(self, payload: bytes, signature: str | None) -> WebhookEventData:
         raise BadSignature("the demo gateway sends no webhooks")
 

@@ -95,6 +95,10 @@ class StripeGateway:
         )
         return Refund(id=refund.id, amount=refund.amount, status=refund.status)
 
+    def order_ref_of_payment(self, payment_intent: str) -> str | None:
+        intent = self._call(self.client.v1.payment_intents.retrieve, payment_intent)
+        return (intent.to_dict().get("metadata") or {}).get("order_id")
+
     def parse_webhook(self, payload: bytes, signature: str | None) -> WebhookEventData:
         if not self.webhook_secret:
             raise BadSignature("no webhook secret is configured")

@@ -43,6 +43,14 @@ def register(app: Flask) -> None:
         app.logger.error("database unavailable: %s", error.__class__.__name__)
         return _page(503, "Our shop is having trouble reaching its stock room. Please try again in a minute.")
 
+    @app.errorhandler(OverflowError)
+    def number_too_large(error):
+        # A number from a form or address too big for a database integer (SQLite refuses to bind
+        # it): bad input, not a fault. Forms should catch it first; this keeps any that don't at 400.
+        db.session.rollback()
+        app.logger.warning("number out of range in %s %s", request.method, request.path)
+        return _page(400, "That number is too large. Please check the form and try again.")
+
     @app.errorhandler(Exception)
     def unexpected(error):
         app.logger.exception("unhandled error")

@@ -42,8 +42,13 @@ def register(app: Flask) -> None:
             "trade_prices": bool(current_user.is_authenticated and current_user.is_trade),
         }
 
+    # Production is served over HTTPS only: browsers must never try plain HTTP again (a year).
+    hsts = "max-age=31536000; includeSubDomains" if app.config.get("ENV_NAME") == "production" else None
+
     @app.after_request
     def security_headers(response):
+        if hsts:
+            response.headers.setdefault("Strict-Transport-Security", hsts)
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")

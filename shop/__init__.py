@@ -57,6 +57,7 @@ def _init_sign_in(app: Flask) -> None:
 def _import_models():
     # Every model module is imported once so relationships by name resolve and migrations see all tables.
     import shop.accounts.models  # noqa: F401
+    import shop.careplans.models  # noqa: F401
     import shop.catalog.models  # noqa: F401
     import shop.guides.models  # noqa: F401
     import shop.inventory.models  # noqa: F401
@@ -66,6 +67,7 @@ def _import_models():
 
 def _register_blueprints(app: Flask) -> None:
     from shop.accounts.views import bp as accounts_bp
+    from shop.careplans.views import bp as careplans_bp
     from shop.cart.views import bp as cart_bp
     from shop.catalog.views import bp as catalog_bp
     from shop.checkout.views import bp as checkout_bp
@@ -75,7 +77,8 @@ def _register_blueprints(app: Flask) -> None:
     from shop.payments.services import demo_payments_on
     from shop.reorder.views import bp as reorder_bp
 
-    for blueprint in (catalog_bp, guides_bp, cart_bp, checkout_bp, webhook_bp, health_bp, accounts_bp, reorder_bp):
+    for blueprint in (catalog_bp, guides_bp, cart_bp, checkout_bp, webhook_bp, health_bp, accounts_bp, reorder_bp,
+                      careplans_bp):
         app.register_blueprint(blueprint)
     if demo_payments_on(app.config):
         from shop.payments.views import bp as demo_pay_bp

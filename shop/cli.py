@@ -66,6 +66,20 @@ def reject_practitioner(email, reason):
     _decide(email, False, reason)
 
 
+@shop_cli.command("set-patient-discount")
+@click.argument("email")
+@click.argument("percent", type=click.IntRange(0, 50))
+def set_patient_discount_command(email, percent):
+    """Give a clinic's patients PERCENT off what they buy from its care plans (0 to stop)."""
+    from shop.careplans.services import PlanError, set_patient_discount
+
+    try:
+        set_patient_discount(email, percent)
+    except PlanError as error:
+        raise click.ClickException(str(error))
+    click.echo(f"Patients of {email}'s care plans now get {percent}% off.")
+
+
 @shop_cli.command("release-expired")
 def release_expired_command():
     """Expire checkouts past their hold (at Stripe first) and release their stock. Safe to run every minute."""

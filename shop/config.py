@@ -72,6 +72,8 @@ class Config:
     SIGN_IN_LIMIT_PER_ACCOUNT = os.environ.get("SIGN_IN_LIMIT_PER_ACCOUNT") or "5 per 15 minutes"
     SIGN_IN_LIMIT_PER_ADDRESS = os.environ.get("SIGN_IN_LIMIT_PER_ADDRESS") or "30 per 15 minutes"
     EMAIL_LINK_LIMIT = os.environ.get("EMAIL_LINK_LIMIT") or "5 per hour"
+    # Unknown care plan links tried from one address before it is refused (guessing, not patients).
+    PLAN_LINK_GUESS_LIMIT = os.environ.get("PLAN_LINK_GUESS_LIMIT") or "10 per 10 minutes"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_HTTPONLY = True

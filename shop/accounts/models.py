@@ -76,6 +76,7 @@ class TradeAccount(db.Model):
             "'sports_therapist', 'other')",
             name="profession",
         ),
+        CheckConstraint("patient_discount_percent >= 0 AND patient_discount_percent <= 50", name="patient_discount"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
@@ -89,6 +90,8 @@ class TradeAccount(db.Model):
     postcode: Mapped[str] = mapped_column(String(20))
     phone: Mapped[str] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(20), default="pending")
+    # Set by an admin: taken off the retail price of what patients buy from this clinic's care plans.
+    patient_discount_percent: Mapped[int] = mapped_column(default=0)
     decision_reason: Mapped[str] = mapped_column(Text, default="")
     applied_at: Mapped[datetime] = mapped_column(default=utcnow)
     decided_at: Mapped[datetime | None]

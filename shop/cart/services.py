@@ -16,6 +16,16 @@ class CartError(ValueError):
     """A change to the cart that cannot be made; the message says why."""
 
 
+@dataclass(frozen=True)
+class PlanDiscount:
+    """Lines bought from a practitioner's care plan: counted for the plan, and maybe discounted."""
+
+    plan_id: int
+    percent: int
+    variant_ids: frozenset[int]
+    label: str  # e.g. "10% patient discount from Harbour Physio"
+
+
 @dataclass
 class CartLine:
     variant: Variant
@@ -23,10 +33,22 @@ class CartLine:
     problem: str = ""
     can_buy: int = 0  # how many could be bought now, when there is a problem
     trade: bool = False  # priced from the trade list (an approved practitioner's cart)
+    from_plan: bool = False
+    discount_percent: int = 0
+    discount_label: str = ""
+
+    @property
+    def list_price_pence(self) -> int:
+        return self.variant.price_for(self.trade)
+
+    @property
+    def discount_each_pence(self) -> int:
+        # Per unit, rounded half up, so the discount on the line is exact at any quantity.
+        return (self.list_price_pence * self.discount_percent + 50) // 100
 
     @property
     def unit_price_pence(self) -> int:
-        return self.variant.price_for(self.trade)
+        return self.list_price_pence - self.discount_each_pence
 
     @property
     def retail_price_pence(self) -> int:
@@ -50,6 +72,11 @@ class PricedCart:
     missing: int = 0  # lines whose variant no longer exists (dropped)
     problems: list[str] = field(default_factory=list)
     trade: bool = False
+    care_plan_id: int | None = None
+
+    @property
+    def discount_pence(self) -> int:
+        return sum(line.discount_each_pence * line.quantity for line in self.lines)
 
     @property
     def pricing(self) -> str:
@@ -149,7 +176,7 @@ def remove_from_cart(cart: dict[int, int], variant_id: int) -> dict[int, int]:
 
 
 def price_cart(cart: dict[int, int], *, flat_shipping_pence: int, free_shipping_threshold_pence: int, currency: str,
-               trade: bool = False) -> PricedCart:
+               trade: bool = False, plan: PlanDiscount | None = None) -> PricedCart:
     variants = _variants(cart.keys())
     lines = []
     for variant_id, quantity in cart.items():
@@ -157,6 +184,10 @@ def price_cart(cart: dict[int, int], *, flat_shipping_pence: int, free_shipping_
         if variant is None:
             continue
         line = CartLine(variant=variant, quantity=quantity, trade=trade)
+        if plan is not None and variant_id in plan.variant_ids:
+            line.from_plan = True
+            if not trade:  # trade prices already beat a patient discount
+                line.discount_percent, line.discount_label = plan.percent, plan.label
         if not variant.product.published:
             line.problem = "No longer available. Please remove it."
         elif variant.stock_on_hand == 0:
@@ -175,4 +206,5 @@ def price_cart(cart: dict[int, int], *, flat_shipping_pence: int, free_shipping_
         currency=currency,
         missing=len(cart) - len(lines),
         trade=trade,
+        care_plan_id=plan.plan_id if plan is not None and any(line.from_plan for line in lines) else None,
     )

@@ -3,6 +3,7 @@ from flask_login import current_user
 
 from shop.cart.forms import AddToCartForm, CheckoutForm, RemoveLineForm, UpdateLineForm, first_error
 from shop.cart.services import CartError, add_to_cart, clean_cart, price_cart, remove_from_cart, set_quantity
+from shop.careplans.services import plan_discount_for
 from shop.catalog.services import ProductNotFound, get_product_of_variant
 
 bp = Blueprint("cart", __name__, url_prefix="/cart")
@@ -24,6 +25,7 @@ def priced_current_cart():
         free_shipping_threshold_pence=config["FREE_SHIPPING_THRESHOLD_PENCE"],
         currency=config["STORE_CURRENCY"],
         trade=trade_pricing(),
+        plan=plan_discount_for(session.get("care_plan")),
     )
 
 

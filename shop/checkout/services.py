@@ -63,6 +63,8 @@ def start_checkout(
         total_pence=cart.total_pence,
         gateway=gateway.name,
         pricing=cart.pricing,
+        care_plan_id=cart.care_plan_id,
+        discount_pence=cart.discount_pence,
         hold_expires_at=hold_until,
         lines=[
             OrderLine(
@@ -86,12 +88,15 @@ def start_checkout(
         db.session.rollback()
         raise
 
+    # The patient discount is taken off each unit price, and said in the line's description at Stripe.
+    discounts = {line.variant.id: line.discount_label for line in cart.lines if line.discount_percent}
     request = CheckoutRequest(
         order_id=order.id,
         order_number=order.number,
         currency=order.currency,
         lines=[
-            CheckoutLine(name=line.product_name, description=f"{line.size_label} · SKU {line.sku}",
+            CheckoutLine(name=line.product_name,
+                         description=f"{line.size_label} · SKU {line.sku}" + (f" · {discounts[line.variant_id]}" if line.variant_id in discounts else ""),
                          unit_amount=line.unit_price_pence, quantity=line.quantity)
             for line in order.lines
         ],
@@ -178,7 +183,7 @@ def handle_webhook_event(event_id: str, event_type: str, obj: dict, gateway: Gat
     order = None
     if event_type == "charge.refunded":
         if obj.get("payment_intent"):
-            record_refund(obj["payment_intent"], int(obj.get("amount_refunded") or 0))
+            _reconcile_refund(str(obj["payment_intent"]), int(obj.get("amount_refunded") or 0), gateway)
     else:
         try:
             order = find_order_by_session_id(str(obj.get("id") or ""))
@@ -196,6 +201,21 @@ def handle_webhook_event(event_id: str, event_type: str, obj: dict, gateway: Gat
     if won and order is not None:
         send_order_confirmation(order)
     return "handled"
+
+
+def _reconcile_refund(payment_intent: str, amount_refunded: int, gateway: Gateway) -> None:
+    if record_refund(payment_intent, amount_refunded) is not None:
+        return
+    # Stripe does not promise order: the refund can arrive before the event that tells us the
+    # order was paid (and so its payment intent). The payment intent names its order in its metadata.
+    order_ref = gateway.order_ref_of_payment(payment_intent)
+    order = db.session.get(Order, int(order_ref)) if order_ref and order_ref.isdigit() else None
+    if order is None or order.payment_intent_id not in (None, payment_intent):
+        log.info("refund for payment %s, which is not one of our orders", payment_intent)
+        return
+    order.payment_intent_id = payment_intent
+    db.session.flush()
+    record_refund(payment_intent, amount_refunded)
 
 
 @dataclass

@@ -41,6 +41,7 @@ class Order(db.Model):
         CheckConstraint("subtotal_pence >= 0 AND shipping_pence >= 0 AND total_pence >= 0", name="amounts"),
         CheckConstraint("refunded_pence >= 0 AND refunded_pence <= total_pence", name="refund_within_total"),
         CheckConstraint("pricing IN ('retail', 'trade')", name="pricing"),
+        CheckConstraint("discount_pence >= 0", name="discount_not_negative"),
         Index("ix_orders_status_hold", "status", "hold_expires_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -56,6 +57,10 @@ class Order(db.Model):
     gateway: Mapped[str] = mapped_column(String(20))
     # retail or trade: which price list the lines were taken from
     pricing: Mapped[str] = mapped_column(String(10), default="retail")
+    # Bought from a practitioner's care plan: counted for the plan, never shown to the practitioner.
+    care_plan_id: Mapped[int | None] = mapped_column(ForeignKey("care_plans.id", ondelete="SET NULL"), index=True)
+    # The clinic's patient discount already taken off the lines' prices (for the receipt).
+    discount_pence: Mapped[int] = mapped_column(default=0)
     checkout_session_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     checkout_url: Mapped[str | None] = mapped_column(Text)
     payment_intent_id: Mapped[str | None] = mapped_column(String(255), index=True)

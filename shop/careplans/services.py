@@ -1,0 +1,284 @@
+"""Building care plans (approved practitioners only) and opening them (anyone with the link).
+
+A plan stores products, quantities, notes and guides. It never stores who the patient is: the
+practitioner learns only how often the link was opened and how many orders came from it.
+"""
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload, selectinload
+
+from shop.accounts.models import User
+from shop.cart.services import CartError, PlanDiscount
+from shop.careplans.models import MAX_NOTE_LENGTH, CarePlan, CarePlanItem, new_plan_token
+from shop.catalog.models import Product, Variant, utcnow
+from shop.extensions import db
+from shop.guides.models import Guide
+from shop.orders.models import Order
+
+# Orders a plan is credited with: money was taken, or is on its way.
+COUNTED_STATUSES = ("paid", "payment_processing", "needs_review")
+MAX_ITEMS = 30
+
+
+class PlanError(ValueError):
+    """A change to a plan that cannot be made; the message says why."""
+
+
+class PlanNotFound(LookupError):
+    pass
+
+
+def can_make_plans(user) -> bool:
+    return bool(user.is_authenticated and user.is_trade)
+
+
+# --- the practitioner's side ----------------------------------------------------------------
+
+def _clean_title(title: str) -> str:
+    title = " ".join((title or "").split())
+    if not title:
+        raise PlanError("Give the plan a title, like “Lower back, weeks 1–4”.")
+    if len(title) > 120:
+        raise PlanError("Keep the title under 120 characters.")
+    return title
+
+
+def _clean_note(note: str) -> str:
+    note = (note or "").strip()
+    if len(note) > MAX_NOTE_LENGTH:
+        raise PlanError(f"Keep each note under {MAX_NOTE_LENGTH} characters.")
+    return note
+
+
+def _check_quantity(quantity, max_per_line: int) -> int:
+    if not isinstance(quantity, int) or not 1 <= quantity <= max_per_line:
+        raise PlanError(f"Choose a quantity from 1 to {max_per_line}.")
+    return quantity
+
+
+def plans_of(user: User) -> list[tuple[CarePlan, int]]:
+    """The practitioner's plans, newest first, each with how many orders came from it."""
+    orders = (
+        select(Order.care_plan_id, func.count().label("n"))
+        .where(Order.status.in_(COUNTED_STATUSES), Order.care_plan_id.is_not(None))
+        .group_by(Order.care_plan_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(CarePlan, func.coalesce(orders.c.n, 0))
+        .outerjoin(orders, orders.c.care_plan_id == CarePlan.id)
+        .where(CarePlan.practitioner_id == user.id)
+        .options(selectinload(CarePlan.items))
+        .order_by(CarePlan.is_template.desc(), CarePlan.updated_at.desc(), CarePlan.id.desc())
+    ).all()
+    return [(plan, count) for plan, count in rows]
+
+
+def orders_from(plan: CarePlan) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(Order).where(Order.care_plan_id == plan.id, Order.status.in_(COUNTED_STATUSES))
+    )
+
+
+def plan_of(user: User, plan_id: int) -> CarePlan | None:
+    """The plan if this practitioner owns it; None for anyone else's (the view answers 404)."""
+    return db.session.scalar(
+        select(CarePlan).where(CarePlan.id == plan_id, CarePlan.practitioner_id == user.id)
+        .options(selectinload(CarePlan.items).joinedload(CarePlanItem.variant).joinedload(Variant.product),
+                 selectinload(CarePlan.guides))
+    )
+
+
+def create_plan(user: User, title: str, is_template: bool = False) -> CarePlan:
+    if not can_make_plans(user):
+        raise PlanError("Only approved practitioners can make care plans.")
+    plan = CarePlan(practitioner_id=user.id, title=_clean_title(title), is_template=bool(is_template))
+    db.session.add(plan)
+    db.session.commit()
+    return plan
+
+
+def _touch(plan: CarePlan) -> None:
+    plan.updated_at = utcnow()
+    db.session.commit()
+
+
+def rename_plan(plan: CarePlan, title: str, is_template: bool) -> None:
+    plan.title = _clean_title(title)
+    plan.is_template = bool(is_template)
+    _touch(plan)
+
+
+def add_item(plan: CarePlan, variant_id: int, quantity: int, note: str, *, max_per_line: int) -> CarePlanItem:
+    _check_quantity(quantity, max_per_line)
+    note = _clean_note(note)
+    variant = db.session.get(Variant, variant_id)
+    if variant is None or not variant.product.published:
+        raise PlanError("That product is not available.")
+    existing = next((item for item in plan.items if item.variant_id == variant_id), None)
+    if existing is not None:
+        existing.quantity, existing.note = quantity, note or existing.note
+        _touch(plan)
+        return existing
+    if len(plan.items) >= MAX_ITEMS:
+        raise PlanError(f"A plan can hold up to {MAX_ITEMS} products.")
+    item = CarePlanItem(variant_id=variant_id, quantity=quantity, note=note, position=len(plan.items))
+    plan.items.append(item)
+    _touch(plan)
+    return item
+
+
+def _item(plan: CarePlan, item_id: int) -> CarePlanItem:
+    item = next((i for i in plan.items if i.id == item_id), None)
+    if item is None:
+        raise PlanError("That product is not in this plan.")
+    return item
+
+
+def update_item(plan: CarePlan, item_id: int, quantity: int, note: str, *, max_per_line: int) -> None:
+    item = _item(plan, item_id)
+    item.quantity = _check_quantity(quantity, max_per_line)
+    item.note = _clean_note(note)
+    _touch(plan)
+
+
+def remove_item(plan: CarePlan, item_id: int) -> None:
+    plan.items.remove(_item(plan, item_id))
+    _touch(plan)
+
+
+def set_guides(plan: CarePlan, guide_ids: list[int]) -> None:
+    wanted = set(guide_ids)
+    guides = db.session.scalars(select(Guide).where(Guide.id.in_(wanted), Guide.published.is_(True))).all() if wanted else []
+    if len(guides) != len(wanted):
+        raise PlanError("One of those guides is not available.")
+    plan.guides = list(guides)
+    _touch(plan)
+
+
+def copy_plan(plan: CarePlan, owner: User) -> CarePlan:
+    """A new plan with the same products, notes and guides, and its own link: the next patient's."""
+    title = plan.title if not plan.is_template else f"{plan.title} (copy)"
+    copy = CarePlan(practitioner_id=owner.id, title=_clean_title(title[:120]), is_template=False)
+    copy.items = [CarePlanItem(variant_id=i.variant_id, quantity=i.quantity, note=i.note, position=n)
+                  for n, i in enumerate(plan.items)]
+    copy.guides = list(plan.guides)
+    db.session.add(copy)
+    db.session.commit()
+    return copy
+
+
+def revoke(plan: CarePlan) -> None:
+    if plan.revoked_at is None:
+        plan.revoked_at = utcnow()
+        _touch(plan)
+
+
+def new_link(plan: CarePlan) -> None:
+    """A fresh link (the old one stops working), e.g. after revoking one shared by mistake."""
+    plan.token = new_plan_token()
+    plan.revoked_at = None
+    _touch(plan)
+
+
+def purchasable(q: str, limit: int = 20) -> list[Variant]:
+    q = (q or "").strip()[:100]
+    if not q:
+        return []
+    like = f"%{q.lower()}%"
+    return db.session.scalars(
+        select(Variant).join(Variant.product)
+        .where(Product.published.is_(True),
+               func.lower(Product.name).like(like) | func.lower(Variant.sku).like(like))
+        .options(joinedload(Variant.product))
+        .order_by(Product.name, Variant.amount).limit(limit)
+    ).all()
+
+
+# --- the patient's side ---------------------------------------------------------------------
+
+def open_plan(token: str) -> CarePlan:
+    """The live plan behind a link; PlanNotFound for unknown and revoked links alike."""
+    plan = None
+    if token and len(token) <= 64:
+        plan = db.session.scalar(
+            select(CarePlan).where(CarePlan.token == token, CarePlan.revoked_at.is_(None))
+            .options(selectinload(CarePlan.items).joinedload(CarePlanItem.variant).joinedload(Variant.product)
+                     .selectinload(Product.flags),
+                     selectinload(CarePlan.guides), joinedload(CarePlan.practitioner))
+        )
+    if plan is None:
+        raise PlanNotFound(token)
+    return plan
+
+
+def count_opening(plan: CarePlan) -> None:
+    # In the database, so two patients opening at once are both counted.
+    db.session.execute(
+        update(CarePlan).where(CarePlan.id == plan.id).values(opened_count=CarePlan.opened_count + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
+def needs_acknowledgement(plan: CarePlan) -> list[CarePlanItem]:
+    """Items whose allergens or cautions the patient must say they have read before buying."""
+    return [i for i in plan.items if i.variant.product.allergens or i.variant.product.cautions.strip()]
+
+
+@dataclass
+class Chosen:
+    item: CarePlanItem
+    quantity: int
+
+
+def choose_items(plan: CarePlan, form: dict, *, max_per_line: int) -> list[Chosen]:
+    """What the patient ticked, with the quantities they typed; every problem named."""
+    chosen, problems = [], []
+    for item in plan.items:
+        if form.get(f"include-{item.id}") != "on":
+            continue
+        raw = (form.get(f"qty-{item.id}") or "").strip()
+        if not raw.isdigit() or not 1 <= int(raw) <= max_per_line:
+            problems.append(f"{item.variant.product.name}: choose a quantity from 1 to {max_per_line}.")
+            continue
+        chosen.append(Chosen(item, int(raw)))
+    if problems:
+        raise CartError(" ".join(problems))
+    if not chosen:
+        raise CartError("Tick at least one product to add to your cart.")
+    return chosen
+
+
+def plan_discount_for(remembered) -> PlanDiscount | None:
+    """The plan this browser shopped from (kept in the session), with the clinic's discount if any."""
+    if not isinstance(remembered, dict):
+        return None
+    plan_id, token = remembered.get("plan_id"), remembered.get("token")
+    if not isinstance(plan_id, int) or not isinstance(token, str):
+        return None
+    plan = db.session.scalar(
+        select(CarePlan).where(CarePlan.id == plan_id, CarePlan.token == token, CarePlan.revoked_at.is_(None))
+        .options(selectinload(CarePlan.items), joinedload(CarePlan.practitioner))
+    )
+    if plan is None:
+        return None
+    account = plan.practitioner.trade_account
+    percent = account.patient_discount_percent if account is not None and account.status == "approved" else 0
+    clinic = account.clinic_name if account is not None else "your practitioner"
+    return PlanDiscount(plan_id=plan.id, percent=percent, variant_ids=frozenset(i.variant_id for i in plan.items),
+                        label=f"{percent}% patient discount from {clinic}")
+
+
+def set_patient_discount(email: str, percent: int) -> None:
+    """An admin's decision: the clinic's patients pay this much less on its care plans."""
+    from shop.accounts.services import find_user
+
+    user = find_user(email)
+    if user is None or user.trade_account is None:
+        raise PlanError(f"No trade account for {email}.")
+    if not 0 <= percent <= 50:
+        raise PlanError("The patient discount must be from 0 to 50 percent.")
+    user.trade_account.patient_discount_percent = percent
+    db.session.commit()

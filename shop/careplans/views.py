@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from shop.cart.forms import first_error
+from shop.cart.forms import ID_RANGE, first_error
 from shop.cart.services import CartError
 from shop.cart.views import current_cart, save_cart
 from shop.careplans.models import MAX_NOTE_LENGTH
@@ -51,7 +51,7 @@ class PlanForm(FlaskForm):
 
 
 class ItemForm(FlaskForm):
-    variant_id = IntegerField(validators=[InputRequired("Choose a product.")])
+    variant_id = IntegerField(validators=[InputRequired("Choose a product."), ID_RANGE])
     quantity = IntegerField("Quantity", default=1, validators=[InputRequired("Enter the quantity as a whole number.")])
     note = TextAreaField("How to use it", validators=[Optional(), Length(max=MAX_NOTE_LENGTH)])
 

@@ -1,22 +1,26 @@
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SubmitField
-from wtforms.validators import InputRequired
+from wtforms.validators import InputRequired, NumberRange
 
 WHOLE_NUMBER = "Enter the quantity as a whole number, like 1 or 2."
 
 
+# Ids beyond a database integer name nothing: refuse them before they reach a query.
+ID_RANGE = NumberRange(min=1, max=2**31 - 1, message="That choice is not valid.")
+
+
 class AddToCartForm(FlaskForm):
-    variant_id = IntegerField("Size", validators=[InputRequired("Choose a size.")])
+    variant_id = IntegerField("Size", validators=[InputRequired("Choose a size."), ID_RANGE])
     quantity = IntegerField("Quantity", default=1, validators=[InputRequired(WHOLE_NUMBER)])
 
 
 class UpdateLineForm(FlaskForm):
-    variant_id = IntegerField(validators=[InputRequired("That item is not in your cart.")])
+    variant_id = IntegerField(validators=[InputRequired("That item is not in your cart."), ID_RANGE])
     quantity = IntegerField("Quantity", validators=[InputRequired(WHOLE_NUMBER)])
 
 
 class RemoveLineForm(FlaskForm):
-    variant_id = IntegerField(validators=[InputRequired("That item is not in your cart.")])
+    variant_id = IntegerField(validators=[InputRequired("That item is not in your cart."), ID_RANGE])
 
 
 class CheckoutForm(FlaskForm):

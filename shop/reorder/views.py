@@ -8,7 +8,7 @@ from wtforms import IntegerField
 from wtforms.validators import InputRequired
 
 from shop.accounts.services import order_of, orders_of
-from shop.cart.forms import WHOLE_NUMBER, first_error
+from shop.cart.forms import ID_RANGE, WHOLE_NUMBER, first_error
 from shop.cart.services import CartError
 from shop.cart.views import current_cart, save_cart, trade_pricing
 from shop.catalog.models import utcnow
@@ -33,12 +33,12 @@ class PlainForm(FlaskForm):
 
 
 class SupplyForm(FlaskForm):
-    variant_id = IntegerField(validators=[InputRequired("Choose a size.")])
+    variant_id = IntegerField(validators=[InputRequired("Choose a size."), ID_RANGE])
     quantity = IntegerField(default=1, validators=[InputRequired(WHOLE_NUMBER)])
 
 
 class SupplyLineForm(FlaskForm):
-    item_id = IntegerField(validators=[InputRequired("That item is not on your supplies list.")])
+    item_id = IntegerField(validators=[InputRequired("That item is not on your supplies list."), ID_RANGE])
     quantity = IntegerField(default=1)
 
 
@@ -173,7 +173,7 @@ def running_low_to_cart():
 
 # --- quick order pad ------------------------------------------------------------------------
 
-QTY_FIELD = re.compile(r"^qty-(\d{1,12})$")
+QTY_FIELD = re.compile(r"^qty-(\d{1,9})$")  # longer ids name nothing
 
 
 def _page_number() -> int:

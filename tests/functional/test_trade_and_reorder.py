@@ -343,3 +343,17 @@ def test_guests_get_a_receipt_from_their_private_link_once_paid(app, oil):
     assert client.get(f"/orders/{paid.token}/receipt").status_code == 200
     assert client.get(f"/orders/{unpaid.token}/receipt").status_code == 404
     assert client.get("/orders/not-a-real-token/receipt").status_code == 404
+
+
+@pytest.mark.parametrize("url, field", [("/account/supplies/add", "variant_id"), ("/account/supplies/update", "item_id"),
+                                        ("/account/supplies/remove", "item_id")])
+def test_ids_too_large_for_the_database_are_a_clear_400(app, url, field):
+    client = signed_in(app, "physio@example.com")
+    answer = client.post(url, data={field: str(2**63), "quantity": 1, "csrf_token": page_token(client, "/account")})
+    assert answer.status_code == 400 and "That choice is not valid." in answer.get_data(as_text=True)
+
+
+def test_quick_order_ignores_impossible_ids(app, oil):
+    client = app.test_client()
+    answer = client.post("/quick-order", data={"qty-99999999999999999999": "1", "csrf_token": page_token(client, "/quick-order")})
+    assert answer.status_code == 400 and "at least one item" in answer.get_data(as_text=True)

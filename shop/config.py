@@ -3,6 +3,7 @@
 Development works with no settings at all (SQLite under instance/, demo payments).
 Production refuses to start without the secrets it needs.
 """
+import logging
 import os
 
 DEV_SECRET = "dev-only-not-secret"
@@ -130,6 +131,11 @@ class ProductionConfig(Config):
             raise RuntimeError("SECRET_KEY must be a real secret in production")
         if len(config["STORE_CURRENCY"]) != 3 or not config["STORE_CURRENCY"].isalpha():
             raise RuntimeError("STORE_CURRENCY must be a three-letter ISO code, e.g. gbp")
+        if config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+            # Each gunicorn worker would count on its own: an attacker gets workers × the limit.
+            logging.getLogger("shop").warning(
+                "RATELIMIT_STORAGE_URI is memory://: sign-in limits are per process. Set redis://... in production."
+            )
 
 
 CONFIGS = {

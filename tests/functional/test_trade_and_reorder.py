@@ -357,3 +357,22 @@ def test_quick_order_ignores_impossible_ids(app, oil):
     client = app.test_client()
     answer = client.post("/quick-order", data={"qty-99999999999999999999": "1", "csrf_token": page_token(client, "/quick-order")})
     assert answer.status_code == 400 and "at least one item" in answer.get_data(as_text=True)
+
+
+def test_the_success_page_shows_details_to_the_signed_in_owner_on_another_device(app, oil):
+    make.user("alice@example.com")
+    laptop = app.test_client()
+    sign_in(laptop, "alice@example.com", PASSWORD)
+    add_to_cart(laptop, oil.variants[0].id, 1)
+    assert checkout(laptop).status_code == 303
+    order = db.session.scalars(select(Order)).one()
+    success = f"/checkout/success?session_id={order.checkout_session_id}"
+
+    stranger = app.test_client()
+    assert "Thank you for your order" in stranger.get(success).get_data(as_text=True)
+    assert order.number not in stranger.get(success).get_data(as_text=True)
+
+    phone = app.test_client()
+    sign_in(phone, "alice@example.com", PASSWORD)
+    page = phone.get(success).get_data(as_text=True)
+    assert order.number in page and "Grapeseed Oil" in page

@@ -57,18 +57,22 @@ def _init_sign_in(app: Flask) -> None:
 def _import_models():
     # Every model module is imported once so relationships by name resolve and migrations see all tables.
     import shop.accounts.models  # noqa: F401
+    import shop.audit.models  # noqa: F401
     import shop.careplans.models  # noqa: F401
     import shop.catalog.models  # noqa: F401
     import shop.guides.models  # noqa: F401
     import shop.inventory.models  # noqa: F401
     import shop.orders.models  # noqa: F401
+    import shop.orders.refunds  # noqa: F401 (the OrderRefund model)
     import shop.payments.models  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
     from shop.accounts.views import bp as accounts_bp
+    from shop.admin import bp as admin_bp
     from shop.careplans.views import bp as careplans_bp
     from shop.cart.views import bp as cart_bp
+    from shop.catalog.images import bp as product_images_bp
     from shop.catalog.views import bp as catalog_bp
     from shop.checkout.views import bp as checkout_bp
     from shop.checkout.webhook import bp as webhook_bp
@@ -80,6 +84,8 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (catalog_bp, guides_bp, cart_bp, checkout_bp, webhook_bp, health_bp, accounts_bp, reorder_bp,
                       careplans_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(product_images_bp)
     if demo_payments_on(app.config):
         from shop.payments.views import bp as demo_pay_bp
 

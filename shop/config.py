@@ -61,6 +61,8 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
     MAIL_USE_TLS = (os.environ.get("MAIL_USE_TLS") or "1") not in ("0", "false", "no")
     MAIL_FROM = os.environ.get("MAIL_FROM") or None
+    # Product photos uploaded in the back office; unset: product-images/ in the instance folder.
+    PRODUCT_IMAGE_DIR = os.environ.get("PRODUCT_IMAGE_DIR") or None
     # Receipts: the store's details for a clinic's bookkeeping; prices include VAT at this rate.
     STORE_ADDRESS = os.environ.get("STORE_ADDRESS") or "Unit 4, Mill Lane, Manchester M1 1AA, United Kingdom"
     STORE_VAT_NUMBER = os.environ.get("STORE_VAT_NUMBER") or "GB 123 4567 89"

@@ -78,6 +78,8 @@ class Product(db.Model):
     container: Mapped[str] = mapped_column(String(20), default="bottle")
     colour: Mapped[str] = mapped_column(String(7), default="#2f6f62")
     tint: Mapped[str] = mapped_column(String(7), default="#d9c9a8")
+    # An uploaded photo in the instance folder's product-images/ (empty: the generated artwork).
+    image_filename: Mapped[str] = mapped_column(String(120), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     category: Mapped[Category] = relationship(lazy="joined", innerjoin=True)

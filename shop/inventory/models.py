@@ -29,3 +29,17 @@ class StockMovement(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     variant: Mapped[Variant] = relationship()
+
+
+class LowStockAlert(db.Model):
+    """A variant went down through its low-stock threshold; admins are emailed once per crossing."""
+
+    __tablename__ = "low_stock_alerts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    variant_id: Mapped[int] = mapped_column(ForeignKey("variants.id", ondelete="CASCADE"), index=True)
+    stock_after: Mapped[int]
+    threshold: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(index=True)
+
+    variant: Mapped[Variant] = relationship()

@@ -1,8 +1,12 @@
 """The only place stock on hand changes.
 
 Holds use a conditional update (`... WHERE stock_on_hand >= :q`), so two buyers can never
-take the same last unit: the database decides, not a read-then-write in Python. Functions
-here join the caller's transaction and never commit.
+take the same last unit: the database decides, not a read-then-write in Python. The ledger
+functions (hold, release, record) join the caller's transaction and never commit; the back
+office's `receive_delivery` and `adjust_stock` are whole operations and commit.
+
+A change that takes a variant down through its low-stock threshold writes a LowStockAlert in
+the same transaction; `send_low_stock_alerts` emails the admins about each one once.
 """
 from dataclasses import dataclass
 
@@ -10,7 +14,7 @@ from sqlalchemy import select, update
 
 from shop.catalog.models import Product, Variant
 from shop.extensions import db
-from shop.inventory.models import StockMovement
+from shop.inventory.models import LowStockAlert, StockMovement
 
 
 @dataclass
@@ -39,14 +43,18 @@ def _move(variant_id: int, delta: int, reason: str, *, order_id=None, user_id=No
         update(Variant)
         .where(Variant.id == variant_id)
         .values(stock_on_hand=Variant.stock_on_hand + delta)
-        .returning(Variant.stock_on_hand)
+        .returning(Variant.stock_on_hand, Variant.low_stock_threshold)
         .execution_options(synchronize_session=False)
     )
     if delta < 0:
         stmt = stmt.where(Variant.stock_on_hand >= -delta)
-    after = db.session.execute(stmt).scalar_one_or_none()
-    if after is None:
+    row = db.session.execute(stmt).one_or_none()
+    if row is None:
         return None
+    after, threshold = row
+    if after - delta > threshold >= after:  # down through the threshold: once per crossing
+        db.session.add(LowStockAlert(variant_id=variant_id, stock_after=after, threshold=threshold))
+        db.session.info["low_stock_crossed"] = True
     db.session.add(
         StockMovement(
             variant_id=variant_id, delta=delta, stock_after=after, reason=reason,
@@ -96,3 +104,148 @@ def _describe(shortages: list[Shortage]) -> None:
         if row:
             s.name = f"{row.name} ({row.size_label})"
             s.available = row.stock_on_hand
+
+
+# --- the back office: deliveries, adjustments, low-stock emails -----------------------------
+
+ADJUSTMENT_REASONS = {
+    "count_correction": "Count correction",
+    "damaged": "Damaged",
+    "expired": "Expired",
+    "returned": "Returned",
+}
+MAX_UNITS_PER_LINE = 100_000
+
+
+class StockError(ValueError):
+    """Bad stock input; `problems` lists every one, each safe to show the admin."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__(" ".join(problems))
+
+
+def _variants_by_sku(skus) -> dict[str, Variant]:
+    skus = list(skus)
+    if not skus:
+        return {}
+    return {v.sku: v for v in db.session.scalars(select(Variant).where(Variant.sku.in_(skus)))}
+
+
+def receive_delivery(lines: list[tuple[str, int]], supplier_ref: str, *, actor) -> list[tuple[Variant, int, int]]:
+    """Add a delivery's quantities (SKU, units) to stock: every line or none.
+
+    Returns (variant, units, stock after) per SKU. The supplier's reference goes into each
+    movement's note and the audit log.
+    """
+    from shop.audit.services import record_audit
+
+    supplier_ref = (supplier_ref or "").strip()
+    problems = []
+    if not supplier_ref:
+        problems.append("Enter the supplier's delivery reference.")
+    elif len(supplier_ref) > 80:
+        problems.append("Keep the supplier reference under 80 characters.")
+    merged: dict[str, int] = {}
+    for number, (sku, units) in enumerate(lines, start=1):
+        sku = (sku or "").strip().upper()
+        if not sku:
+            problems.append(f"Line {number}: enter the SKU.")
+            continue
+        if not isinstance(units, int) or units < 1 or units > MAX_UNITS_PER_LINE:
+            problems.append(f"Line {number} ({sku}): the quantity must be a whole number from 1 to {MAX_UNITS_PER_LINE:,}.")
+            continue
+        merged[sku] = merged.get(sku, 0) + units
+    if not merged and not problems:
+        problems.append("Add at least one SKU and quantity.")
+    variants = _variants_by_sku(merged)
+    problems += [f"There is no size with SKU “{sku}”." for sku in merged if sku not in variants]
+    if problems:
+        raise StockError(problems)
+    received = []
+    for sku, units in merged.items():
+        variant = variants[sku]
+        after = record_stock(variant.id, units, "received", user_id=actor.id, note=f"delivery {supplier_ref}")
+        received.append((variant, units, after))
+        record_audit(actor, "stock.receive", variant, {"stock_on_hand": after - units}, {"stock_on_hand": after},
+                     summary=f"received {units} × {sku} (delivery {supplier_ref})")
+    db.session.commit()
+    return received
+
+
+def adjust_stock(variant_id: int, delta: int, reason: str, note: str, *, actor) -> int:
+    """Change stock by `delta` for a reason (never by typing a new level). Returns the new level."""
+    from shop.audit.services import record_audit
+
+    variant = db.session.get(Variant, variant_id)
+    if variant is None:
+        raise StockError(["That size no longer exists."])
+    note = (note or "").strip()
+    problems = []
+    if reason not in ADJUSTMENT_REASONS:
+        problems.append("Choose a reason from the list.")
+    if not isinstance(delta, int) or delta == 0 or abs(delta) > MAX_UNITS_PER_LINE:
+        problems.append(f"The change must be a whole number of units, not zero, at most {MAX_UNITS_PER_LINE:,} either way.")
+    elif reason in ("damaged", "expired") and delta > 0:
+        problems.append(f"{ADJUSTMENT_REASONS[reason]} stock is taken away: use a minus sign, e.g. -{delta}.")
+    elif reason == "returned" and delta < 0:
+        problems.append("Returned stock is added back: enter a positive number.")
+    if not note:
+        problems.append("Add a note saying what happened.")
+    elif len(note) > 500:
+        problems.append("Keep the note under 500 characters.")
+    if problems:
+        raise StockError(problems)
+    before = variant.stock_on_hand
+    after = _move(variant.id, delta, reason, user_id=actor.id, note=note)
+    if after is None:
+        db.session.rollback()
+        raise StockError([f"Only {before} of {variant.sku} on hand: you cannot take away {-delta}."])
+    record_audit(actor, "stock.adjust", variant, {"stock_on_hand": after - delta}, {"stock_on_hand": after},
+                 summary=f"{ADJUSTMENT_REASONS[reason].lower()} {delta:+d} × {variant.sku}: {note}")
+    db.session.commit()
+    return after
+
+
+def send_low_stock_alerts() -> int:
+    """Email every admin about each unsent low-stock crossing, once. Returns how many were sent."""
+    from flask import render_template
+
+    from shop.accounts.models import User
+    from shop.mail import send_email
+
+    db.session.info.pop("low_stock_crossed", None)
+    pending = db.session.scalars(select(LowStockAlert).where(LowStockAlert.sent_at.is_(None)).order_by(LowStockAlert.id)).all()
+    if not pending:
+        return 0
+    from shop.catalog.models import utcnow
+
+    won = []
+    for alert in pending:
+        # Two requests may try at once: the conditional update lets exactly one send it.
+        if db.session.execute(
+            update(LowStockAlert).where(LowStockAlert.id == alert.id, LowStockAlert.sent_at.is_(None))
+            .values(sent_at=utcnow()).execution_options(synchronize_session=False)
+        ).rowcount:
+            won.append(alert)
+    db.session.commit()
+    if not won:
+        return 0
+    admins = db.session.scalars(select(User.email).where(User.role == "admin")).all()
+    text = render_template("email/low_stock.txt", alerts=won)
+    subject = f"Low stock: {', '.join(a.variant.sku for a in won[:3])}{' and more' if len(won) > 3 else ''}"
+    for email in admins:
+        try:
+            send_email(email, subject, text)
+        except OSError:
+            import logging
+
+            logging.getLogger(__name__).exception("could not send the low-stock email to %s", email)
+    return len(won)
+
+
+def return_to_stock(quantities: dict[int, int], *, order_id: int, user_id: int | None, note: str = "") -> None:
+    """Units a customer sent back, put on the shelf again (joins the caller's transaction)."""
+    for variant_id in sorted(quantities):
+        if quantities[variant_id] > 0:
+            _move(variant_id, quantities[variant_id], "returned", order_id=order_id, user_id=user_id, note=note)

@@ -1,0 +1,101 @@
+"""Practitioner applications in the back office: review, approve, reject, suspend.
+
+Decisions go through `decide_trade` (which emails the applicant); the audit entry is written
+in the same transaction.
+"""
+from sqlalchemy import case, select
+
+from shop.accounts.models import TradeAccount, User
+from shop.accounts.services import AccountError, _mail, decide_trade
+from shop.catalog.models import utcnow
+from shop.extensions import db
+
+_ORDER = case({"pending": 0, "approved": 1, "suspended": 2, "rejected": 3}, value=TradeAccount.status)
+
+
+def list_trade_accounts(status: str = "") -> list[TradeAccount]:
+    stmt = select(TradeAccount).join(User).order_by(_ORDER, TradeAccount.applied_at)
+    if status:
+        stmt = stmt.where(TradeAccount.status == status)
+    return list(db.session.scalars(stmt))
+
+
+def pending_count() -> int:
+    from sqlalchemy import func
+
+    return db.session.scalar(select(func.count()).select_from(TradeAccount).where(TradeAccount.status == "pending"))
+
+
+def _snapshot(account: TradeAccount) -> dict:
+    return {"status": account.status, "role": account.user.role, "reason": account.decision_reason}
+
+
+def decide_application(account_id: int, approve: bool, reason: str, *, actor) -> TradeAccount:
+    from shop.audit.services import record_audit
+
+    account = db.session.get(TradeAccount, account_id)
+    if account is None:
+        raise AccountError("There is no such application.")
+    if account.status == "suspended" and not approve:
+        raise AccountError("This account is suspended; reinstate it by approving it, or leave it suspended.")
+    before = _snapshot(account)
+    try:
+        role = account.user.role
+        role = ("practitioner" if role == "customer" else role) if approve else ("customer" if role == "practitioner" else role)
+        after = {"status": "approved" if approve else "rejected", "role": role, "reason": (reason or "").strip()}
+        record_audit(actor, "trade.approve" if approve else "trade.reject", account, before, after,
+                             summary=f"{'approved' if approve else 'rejected'} {account.user.email} ({account.clinic_name})")
+        account = decide_trade(account.user.email, approve, reason)  # commits, with the entry, and emails
+    except AccountError:
+        db.session.rollback()
+        raise
+    return account
+
+
+def suspend_trade(account_id: int, reason: str, *, actor) -> TradeAccount:
+    """Stop an approved practitioner seeing trade prices; they are told why."""
+    from shop.audit.services import record_audit
+
+    account = db.session.get(TradeAccount, account_id)
+    if account is None:
+        raise AccountError("There is no such trade account.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise AccountError("Give a reason for the suspension; the practitioner is told it.")
+    if len(reason) > 500:
+        raise AccountError("Keep the reason under 500 characters.")
+    if account.status != "approved":
+        raise AccountError(f"Only approved accounts can be suspended; this one is {account.status}.")
+    before = _snapshot(account)
+    account.status = "suspended"
+    account.decision_reason = reason
+    account.decided_at = utcnow()
+    if account.user.role == "practitioner":
+        account.user.role = "customer"
+    record_audit(actor, "trade.suspend", account, before, _snapshot(account),
+                 summary=f"suspended {account.user.email} ({account.clinic_name})")
+    db.session.commit()
+    _mail(account.user.email, "trade_suspended", "Your trade account is suspended", account=account)
+    return account
+
+
+def set_discount(account_id: int, percent_text: str, *, actor) -> TradeAccount:
+    """The clinic's patient discount on its care plans (0–50 %), through the care plans' own service."""
+    from shop.audit.services import record_audit
+    from shop.careplans.services import PlanError, set_patient_discount
+
+    account = db.session.get(TradeAccount, account_id)
+    if account is None:
+        raise AccountError("There is no such trade account.")
+    text = (percent_text or "").strip().rstrip("%").strip()
+    if not text.isdigit() or len(text) > 3:
+        raise AccountError("Enter the discount as a whole number of percent, from 0 to 50.")
+    percent = int(text)
+    record_audit(actor, "trade.discount", account, {"patient_discount_percent": account.patient_discount_percent},
+                 {"patient_discount_percent": percent}, summary=f"{account.clinic_name}: patient discount {percent}%")
+    try:
+        set_patient_discount(account.user.email, percent)  # commits, with the audit entry
+    except PlanError as error:
+        db.session.rollback()
+        raise AccountError(str(error)) from None
+    return account

@@ -1,0 +1,43 @@
+"""The back office at /admin: one blueprint, one guard, short view modules.
+
+Every view is behind `_admins_only`: anonymous visitors go to sign-in, anyone signed in who
+is not an admin gets 403. Views parse input, call one service of the domain package, then
+flash and redirect or render; the services own the rules, the audit log and the commit.
+"""
+from flask import Blueprint, abort, redirect, request, url_for
+from flask_login import current_user
+
+from shop.extensions import db, login_manager
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.before_request
+def _admins_only():
+    if not current_user.is_authenticated:
+        if request.method == "GET":
+            return login_manager.unauthorized()
+        # After signing in, a POST's own address would only answer 405: go to the dashboard.
+        return redirect(url_for("accounts.sign_in", next=url_for("admin.dashboard")))
+    if not current_user.is_admin:
+        abort(403)
+
+
+@bp.after_app_request
+def _send_low_stock_alerts(response):
+    # Any request whose stock change crossed a threshold (a checkout's hold, an adjustment)
+    # emails the admins once, after its transaction.
+    if db.session.info.get("low_stock_crossed"):
+        from shop.inventory.services import send_low_stock_alerts
+
+        try:
+            send_low_stock_alerts()
+        except Exception:  # an email problem must never spoil the page that caused it
+            db.session.rollback()
+            import logging
+
+            logging.getLogger(__name__).exception("low-stock alerts not sent")
+    return response
+
+
+from shop.admin import audit, catalogue, dashboard, guides, inventory, orders, practitioners  # noqa: E402,F401

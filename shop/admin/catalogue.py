@@ -1,0 +1,179 @@
+from pathlib import Path
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from shop.admin import bp
+from shop.admin.common import csv_response
+from shop.catalog.csv_import import ImportRefused, MAX_BYTES, apply_import, plan_import
+from shop.catalog.editing import (
+    CONTAINERS,
+    MAX_IMAGE_BYTES,
+    CatalogueError,
+    ProductFields,
+    VariantFields,
+    save_image,
+    save_product,
+    save_variant,
+    set_published,
+)
+from shop.catalog.models import Category, Flag, Product
+from shop.csvsafe import cell
+from shop.extensions import db
+from shop.guides.models import Guide
+from shop.money import pounds_text
+
+
+def image_folder() -> Path:
+    return Path(current_app.config.get("PRODUCT_IMAGE_DIR") or Path(current_app.instance_path) / "product-images")
+
+
+@bp.get("/products")
+def products():
+    q = request.args.get("q", "").strip()[:100]
+    stmt = select(Product).order_by(Product.name)
+    if q:
+        stmt = stmt.where(Product.name.ilike(f"%{q.replace('%', '')}%"))
+    return render_template("admin/products.html", products=db.session.scalars(stmt).all(), q=q)
+
+
+def _form_page(product, fields, status=200, errors=None, variant_errors=None):
+    return render_template(
+        "admin/product.html", product=product, fields=fields, errors=errors, variant_errors=variant_errors,
+        categories=db.session.scalars(select(Category).order_by(Category.position, Category.name)).all(),
+        flags=db.session.scalars(select(Flag).order_by(Flag.kind.desc(), Flag.name)).all(),
+        guides=db.session.scalars(select(Guide).order_by(Guide.title)).all(),
+        containers=CONTAINERS, pounds_text=pounds_text, max_image_mb=MAX_IMAGE_BYTES // (1024 * 1024),
+    ), status
+
+
+def _ids(name) -> list[int]:
+    return [int(v) for v in request.form.getlist(name) if v.isdigit()]
+
+
+def _fields_from_form() -> ProductFields:
+    f = request.form
+    category = f.get("category_id", "")
+    return ProductFields(
+        name=f.get("name", ""), slug=f.get("slug", ""), category_id=int(category) if category.isdigit() else None,
+        summary=f.get("summary", ""), description=f.get("description", ""), how_to_use=f.get("how_to_use", ""),
+        ingredients=f.get("ingredients", ""), cautions=f.get("cautions", ""),
+        for_home_care="for_home_care" in f, for_practice="for_practice" in f, featured="featured" in f,
+        published="published" in f, container=f.get("container", ""), colour=f.get("colour", ""), tint=f.get("tint", ""),
+        flag_ids=_ids("flag_ids"), guide_ids=_ids("guide_ids"),
+    )
+
+
+def _product_or_404(product_id) -> Product:
+    product = db.session.get(Product, product_id)
+    if product is None:
+        abort(404)
+    return product
+
+
+@bp.route("/products/new", methods=["GET", "POST"])
+def new_product():
+    if request.method == "GET":
+        return _form_page(None, ProductFields())
+    fields = _fields_from_form()
+    try:
+        product = save_product(None, fields, actor=current_user)
+    except CatalogueError as error:
+        return _form_page(None, fields, 422, errors=error.problems)
+    flash(f"{product.name} is created, unpublished. Add its sizes, then publish it.", "info")
+    return redirect(url_for("admin.edit_product", product_id=product.id), code=303)
+
+
+@bp.route("/products/<int:product_id>", methods=["GET", "POST"])
+def edit_product(product_id):
+    product = _product_or_404(product_id)
+    if request.method == "GET":
+        return _form_page(product, ProductFields.of(product))
+    fields = _fields_from_form()
+    try:
+        save_product(product.id, fields, actor=current_user)
+    except CatalogueError as error:
+        return _form_page(_product_or_404(product_id), fields, 422, errors=error.problems)
+    flash(f"{fields.name} is saved.", "info")
+    return redirect(url_for("admin.edit_product", product_id=product_id), code=303)
+
+
+@bp.post("/products/<int:product_id>/publish")
+def publish_product(product_id):
+    product = _product_or_404(product_id)
+    publish = request.form.get("published") == "1"
+    try:
+        set_published(product.id, publish, actor=current_user)
+    except CatalogueError as error:
+        return _form_page(_product_or_404(product_id), ProductFields.of(product), 409, errors=error.problems)
+    flash(f"{product.name} is {'published' if publish else 'hidden from the shop'}.", "info")
+    return redirect(url_for("admin.edit_product", product_id=product_id), code=303)
+
+
+@bp.post("/products/<int:product_id>/variants")
+def add_size(product_id):
+    return save_size(product_id, None)
+
+
+@bp.post("/products/<int:product_id>/variants/<int:variant_id>")
+def save_size(product_id, variant_id):
+    product = _product_or_404(product_id)
+    f = request.form
+    fields = VariantFields(sku=f.get("sku", ""), size_label=f.get("size_label", ""), amount=f.get("amount", ""),
+                           unit=f.get("unit", ""), price=f.get("price", ""), trade_price=f.get("trade_price", ""),
+                           low_stock_threshold=f.get("low_stock_threshold", ""), is_professional="is_professional" in f)
+    try:
+        variant = save_variant(product.id, variant_id, fields, actor=current_user)
+    except CatalogueError as error:
+        return _form_page(_product_or_404(product_id), ProductFields.of(product), 422,
+                          variant_errors={"id": variant_id, "problems": error.problems, "form": f})
+    flash(f"Size {variant.sku} is saved.", "info")
+    return redirect(url_for("admin.edit_product", product_id=product_id) + f"#variant-{variant.id}", code=303)
+
+
+@bp.post("/products/<int:product_id>/image")
+def upload_image(product_id):
+    product = _product_or_404(product_id)
+    upload = request.files.get("image")
+    data = upload.stream.read(MAX_IMAGE_BYTES + 1) if upload else b""
+    try:
+        save_image(product.id, data, image_folder(), actor=current_user)
+    except CatalogueError as error:
+        return _form_page(_product_or_404(product_id), ProductFields.of(product), 422, errors=error.problems)
+    flash(f"The photo of {product.name} is saved.", "info")
+    return redirect(url_for("admin.edit_product", product_id=product_id), code=303)
+
+
+@bp.route("/catalogue/import", methods=["GET", "POST"])
+def import_catalogue():
+    if request.method == "GET":
+        return render_template("admin/import.html", plan=None, refused=None, applied=False)
+    upload = request.files.get("file")
+    data = upload.stream.read(MAX_BYTES + 1) if upload else b""
+    filename = (upload.filename if upload else "") or "upload.csv"
+    try:
+        if not data:
+            raise ImportRefused("Choose a CSV file to import.")
+        dry_run = request.form.get("mode") != "apply"
+        plan = plan_import(data) if dry_run else apply_import(data, filename, actor=current_user)
+    except ImportRefused as error:
+        return render_template("admin/import.html", plan=None, refused=str(error), applied=False), 422
+    status = 200 if plan.ok else 422
+    return render_template("admin/import.html", plan=plan, refused=None, applied=plan.ok and not dry_run), status
+
+
+@bp.get("/catalogue.csv")
+def export_catalogue():
+    from shop.catalog.csv_import import COLUMNS
+    from shop.catalog.models import Variant
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(COLUMNS)
+    for v in db.session.scalars(select(Variant).join(Product).order_by(Product.slug, Variant.amount)):
+        writer.writerow([cell(x) for x in (v.sku, v.product.slug, v.product.name, v.product.category.slug, v.size_label,
+                         v.amount, v.unit, pounds_text(v.price_pence), pounds_text(v.trade_price_pence), v.low_stock_threshold, "")])
+    return csv_response(buffer.getvalue(), "catalogue.csv")

@@ -1,0 +1,62 @@
+"""Writing and editing guides from the back office (markdown in, sanitised HTML out on display)."""
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from shop.catalog.editing import SLUG, CatalogueError, slugify
+from shop.catalog.models import Product, utcnow
+from shop.extensions import db
+from shop.guides.models import Guide
+
+
+@dataclass
+class GuideFields:
+    title: str = ""
+    slug: str = ""
+    summary: str = ""
+    body: str = ""
+    published: bool = False
+    product_ids: list[int] = field(default_factory=list)
+
+
+def save_guide(guide_id: int | None, fields: GuideFields, *, actor) -> Guide:
+    from shop.audit.services import record_audit
+
+    guide = db.session.get(Guide, guide_id) if guide_id else None
+    if guide_id and guide is None:
+        raise CatalogueError(["That guide no longer exists."])
+    title, summary, body = (fields.title or "").strip(), (fields.summary or "").strip(), fields.body or ""
+    slug = (fields.slug or "").strip().lower() or slugify(title)
+    problems = []
+    if not title or len(title) > 160:
+        problems.append("Enter a title (at most 160 characters).")
+    if not SLUG.match(slug):
+        problems.append("The address name (slug) may use only lower-case letters, digits and single hyphens.")
+    elif db.session.scalar(select(Guide.id).where(Guide.slug == slug, Guide.id != (guide_id or 0))):
+        problems.append(f"Another guide already uses the address /guides/{slug}.")
+    if len(summary) > 300:
+        problems.append("Keep the summary under 300 characters.")
+    if not body.strip():
+        problems.append("Write the guide's text.")
+    elif len(body) > 100_000:
+        problems.append("The guide is too long (at most 100,000 characters).")
+    products = list(db.session.scalars(select(Product).where(Product.id.in_(fields.product_ids or [0]))))
+    if len(products) != len(set(fields.product_ids)):
+        problems.append("Choose linked products from the list.")
+    if problems:
+        raise CatalogueError(problems)
+    before = {"title": guide.title, "slug": guide.slug, "published": guide.published,
+              "products": [p.id for p in guide.products]} if guide else {}
+    if guide is None:
+        guide = Guide(published_at=utcnow())
+        db.session.add(guide)
+    if fields.published and not guide.published:
+        guide.published_at = utcnow()
+    guide.title, guide.slug, guide.summary, guide.body, guide.published = title, slug, summary, body, fields.published
+    guide.products = products
+    db.session.flush()
+    record_audit(actor, "guide.update" if before else "guide.create", guide, before,
+                 {"title": title, "slug": slug, "published": fields.published, "products": [p.id for p in products]},
+                 summary=title)
+    db.session.commit()
+    return guide

@@ -1,0 +1,234 @@
+"""Orders in the back office: finding them, shipping, cancelling unpaid ones, the accounting export.
+
+Refunds live in shop.orders.refunds. Each function here that changes an order commits and
+writes the audit log in the same transaction.
+"""
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from flask import render_template, url_for
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import selectinload
+
+from shop.catalog.models import utcnow
+from shop.csvsafe import cell
+from shop.extensions import db
+from shop.mail import send_email
+from shop.orders.models import STATUSES, Order, OrderEvent
+from shop.orders.services import apply_checkout_session, release_order, send_order_confirmation
+from shop.payments.gateway import Gateway
+
+PAID_STATUSES = ("paid", "needs_review")
+PER_PAGE = 50
+
+
+class OrderActionError(ValueError):
+    pass
+
+
+@dataclass
+class OrderFilters:
+    status: str = ""
+    paid: str = ""  # "paid" | "unpaid" | ""
+    flagged: bool = False
+    date_from: date | None = None
+    date_to: date | None = None
+    q: str = ""
+    page: int = 1
+    problems: list[str] = field(default_factory=list)
+
+    @classmethod
+    def parse(cls, args) -> "OrderFilters":
+        f = cls()
+        f.status = args.get("status", "")
+        if f.status and f.status not in STATUSES and f.status != "awaiting-shipping":
+            f.problems.append("Choose a state from the list.")
+            f.status = ""
+        f.paid = args.get("paid", "") if args.get("paid") in ("paid", "unpaid") else ""
+        f.flagged = args.get("flagged") == "1"
+        for name in ("date_from", "date_to"):
+            raw = (args.get(name) or "").strip()
+            if raw:
+                try:
+                    setattr(f, name, date.fromisoformat(raw))
+                except ValueError:
+                    f.problems.append(f"“{raw[:20]}” is not a date (use YYYY-MM-DD).")
+        f.q = (args.get("q") or "").strip()[:254]
+        try:
+            f.page = max(1, int(args.get("page", 1)))
+        except ValueError:
+            f.page = 1
+        return f
+
+    def conditions(self) -> list:
+        c = []
+        if self.status == "awaiting-shipping":
+            c += [Order.status == "paid", Order.shipped_at.is_(None)]
+        elif self.status:
+            c.append(Order.status == self.status)
+        if self.paid == "paid":
+            c.append(Order.paid_at.is_not(None))
+        elif self.paid == "unpaid":
+            c.append(Order.paid_at.is_(None))
+        if self.flagged:
+            c.append(Order.status == "needs_review")
+        if self.date_from:
+            c.append(Order.created_at >= datetime.combine(self.date_from, time.min))
+        if self.date_to:
+            c.append(Order.created_at < datetime.combine(self.date_to + timedelta(days=1), time.min))
+        if self.q:
+            number = self.q.upper().removeprefix("EC").lstrip("0")
+            terms = [Order.email == self.q.lower(), Order.email.ilike(f"%{_escape(self.q.lower())}%", escape="\\")]
+            if number.isdigit() and len(number) < 10:
+                terms.append(Order.id == int(number))
+            c.append(or_(*terms))
+        return c
+
+
+def _escape(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def find_orders(filters: OrderFilters, per_page: int = PER_PAGE) -> tuple[list[Order], int]:
+    where = filters.conditions()
+    total = db.session.scalar(select(func.count()).select_from(Order).where(*where))
+    pages = max(1, -(-total // per_page))
+    filters.page = min(filters.page, pages)
+    orders = db.session.scalars(
+        select(Order).where(*where).order_by(Order.created_at.desc(), Order.id.desc())
+        .limit(per_page).offset((filters.page - 1) * per_page)
+    ).all()
+    return list(orders), total
+
+
+def get_order(order_id: int) -> Order | None:
+    return db.session.scalar(
+        select(Order).where(Order.id == order_id).options(selectinload(Order.lines), selectinload(Order.events))
+    )
+
+
+def orders_csv(filters: OrderFilters) -> str:
+    """One row per order for the accountant: amounts in pounds, VAT included in the total."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["order", "created", "paid", "status", "email", "pricing", "subtotal", "delivery", "total",
+                     "refunded", "net", "currency", "payment_intent", "shipped", "carrier", "tracking"])
+    orders = db.session.scalars(
+        select(Order).where(*filters.conditions()).order_by(Order.created_at, Order.id)
+    )
+    for o in orders:
+        pounds = lambda p: f"{p / 100:.2f}"  # noqa: E731
+        writer.writerow([cell(v) for v in (
+            o.number, o.created_at.isoformat(timespec="seconds"), o.paid_at.isoformat(timespec="seconds") if o.paid_at else "",
+            o.status, o.email or "", o.pricing, pounds(o.subtotal_pence), pounds(o.shipping_pence), pounds(o.total_pence),
+            pounds(o.refunded_pence), pounds(o.total_pence - o.refunded_pence), o.currency.upper(), o.payment_intent_id or "",
+            o.shipped_at.isoformat(timespec="seconds") if o.shipped_at else "", o.carrier, o.tracking_number,
+        )])
+    return buffer.getvalue()
+
+
+def mark_shipped(order_id: int, carrier: str, tracking_number: str, *, actor) -> Order:
+    """Record the parcel and email the customer their tracking number."""
+    from shop.audit.services import record_audit
+
+    carrier, tracking_number = (carrier or "").strip(), (tracking_number or "").strip()
+    if not carrier or len(carrier) > 60:
+        raise OrderActionError("Enter the carrier (at most 60 characters).")
+    if not tracking_number or len(tracking_number) > 80:
+        raise OrderActionError("Enter the tracking number (at most 80 characters).")
+    order = db.session.get(Order, order_id)
+    if order is None:
+        raise OrderActionError("There is no such order.")
+    if order.shipped_at is not None:
+        raise OrderActionError(f"Order {order.number} was already marked shipped.")
+    if order.status != "paid":
+        raise OrderActionError(f"Order {order.number} is {order.status_label.lower()}: only paid orders can be shipped.")
+    # Conditional on 'paid and not shipped yet': two admins clicking at once ship it once.
+    shipped = db.session.execute(
+        update(Order).where(Order.id == order.id, Order.status == "paid", Order.shipped_at.is_(None))
+        .values(shipped_at=utcnow(), carrier=carrier, tracking_number=tracking_number)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not shipped:
+        db.session.rollback()
+        raise OrderActionError(f"Order {order.number} changed while you were looking; please check it again.")
+    db.session.add(OrderEvent(order_id=order.id, from_status="paid", to_status="paid",
+                              note=f"shipped with {carrier}, tracking {tracking_number}"))
+    db.session.flush()
+    db.session.refresh(order)
+    record_audit(actor, "order.ship", order, {"shipped_at": None},
+                 {"shipped_at": order.shipped_at, "carrier": carrier, "tracking_number": tracking_number},
+                 summary=f"{order.number} shipped with {carrier}")
+    db.session.commit()
+    if order.email:
+        context = {"order": order, "order_url": url_for("checkout.order_page", token=order.token, _external=True)}
+        try:
+            send_email(order.email, f"Your order {order.number} is on its way", render_template("email/order_shipped.txt", **context))
+        except OSError:
+            import logging
+
+            logging.getLogger(__name__).exception("could not send the shipping email for %s", order.number)
+    return order
+
+
+def cancel_unpaid(order_id: int, reason: str, *, gateway: Gateway, actor) -> Order:
+    """Cancel an order nobody has paid for: close its checkout at the gateway, then release the hold."""
+    from shop.audit.services import record_audit
+
+    reason = (reason or "").strip()
+    if not reason or len(reason) > 300:
+        raise OrderActionError("Say why the order is cancelled (at most 300 characters).")
+    order = db.session.get(Order, order_id)
+    if order is None:
+        raise OrderActionError("There is no such order.")
+    if order.status == "payment_processing":
+        raise OrderActionError(f"Order {order.number} is being paid by a delayed method; wait for the payment to succeed or fail.")
+    if order.status != "pending_payment":
+        raise OrderActionError(f"Order {order.number} is {order.status_label.lower()}; only unpaid orders can be cancelled.")
+    if order.checkout_session_id:
+        # So it can no longer be paid. If it was paid a moment ago, honour the payment instead.
+        session = gateway.expire_checkout(order.checkout_session_id)
+        if session.status == "complete":
+            won = apply_checkout_session(order, session, livemode=gateway.livemode)
+            db.session.commit()
+            if won:
+                send_order_confirmation(order)
+            raise OrderActionError(f"Order {order.number} was paid just now, so it was not cancelled.")
+    if not release_order(order, "cancelled", f"cancelled by {actor.email}: {reason}"):
+        db.session.rollback()
+        raise OrderActionError(f"Order {order.number} changed while you were looking; please check it again.")
+    record_audit(actor, "order.cancel", order, {"status": "pending_payment"}, {"status": "cancelled", "reason": reason},
+                 summary=f"{order.number} cancelled: {reason}")
+    db.session.commit()
+    return order
+
+
+@dataclass
+class Dashboard:
+    paid_today: int
+    revenue_today: int
+    paid_week: int
+    revenue_week: int
+    to_ship: int
+    flagged: int
+
+
+def dashboard_figures(now: datetime | None = None) -> Dashboard:
+    now = now or utcnow()
+    today = datetime.combine(now.date(), time.min)
+    week = today - timedelta(days=now.weekday())
+
+    def paid_since(start):
+        n, revenue = db.session.execute(
+            select(func.count(), func.coalesce(func.sum(Order.total_pence - Order.refunded_pence), 0))
+            .where(Order.paid_at >= start, Order.status.in_(PAID_STATUSES))
+        ).one()
+        return int(n), int(revenue)
+
+    paid_today, revenue_today = paid_since(today)
+    paid_week, revenue_week = paid_since(week)
+    to_ship = db.session.scalar(select(func.count()).select_from(Order).where(Order.status == "paid", Order.shipped_at.is_(None)))
+    flagged = db.session.scalar(select(func.count()).select_from(Order).where(Order.status == "needs_review"))
+    return Dashboard(paid_today, revenue_today, paid_week, revenue_week, to_ship, flagged)

@@ -1,0 +1,151 @@
+"""Refunds from the back office: through the payment gateway first, then recorded here.
+
+Nothing is written unless the gateway says the refund happened. Each refund form carries an
+attempt token; the gateway's idempotency key is made from it, so submitting the same form
+twice (a double click, a retry after a timeout) refunds once.
+"""
+import re
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, func, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from shop.catalog.models import utcnow
+from shop.extensions import db
+from shop.inventory.models import StockMovement
+from shop.inventory.services import return_to_stock
+from shop.orders.models import Order, OrderEvent
+from shop.orders.services import record_refund
+from shop.payments.gateway import Gateway
+
+# Stripe accepts only these reasons; the admin's own words go into the note.
+REFUND_REASONS = {
+    "requested_by_customer": "Requested by the customer",
+    "duplicate": "Duplicate payment",
+    "fraudulent": "Fraudulent",
+}
+REFUNDABLE_STATUSES = ("paid", "needs_review")
+ATTEMPT = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+class OrderRefund(db.Model):
+    """One refund made from the back office, as the gateway confirmed it."""
+
+    __tablename__ = "order_refunds"
+    __table_args__ = (CheckConstraint("amount_pence > 0", name="amount_positive"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    gateway_refund_id: Mapped[str] = mapped_column(String(255), unique=True)
+    idempotency_key: Mapped[str] = mapped_column(String(100), unique=True)
+    amount_pence: Mapped[int]
+    reason: Mapped[str] = mapped_column(String(40))
+    note: Mapped[str] = mapped_column(Text, default="")
+    units_returned: Mapped[int] = mapped_column(default=0)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def reason_label(self) -> str:
+        return REFUND_REASONS.get(self.reason, self.reason)
+
+
+class RefundError(ValueError):
+    """The refund was refused before reaching the gateway; nothing changed."""
+
+
+def refunds_of(order_id: int) -> list[OrderRefund]:
+    return list(db.session.scalars(select(OrderRefund).where(OrderRefund.order_id == order_id).order_by(OrderRefund.id)))
+
+
+def returned_units(order_id: int) -> dict[int, int]:
+    """Units of each variant already put back on the shelf from this order."""
+    rows = db.session.execute(
+        select(StockMovement.variant_id, func.sum(StockMovement.delta))
+        .where(StockMovement.order_id == order_id, StockMovement.reason == "returned")
+        .group_by(StockMovement.variant_id)
+    ).all()
+    return {variant_id: int(total) for variant_id, total in rows}
+
+
+def refund_order(order_id: int, amount_pence: int, reason: str, note: str, restock: dict[int, int], attempt: str,
+                 *, gateway: Gateway, actor) -> tuple[OrderRefund, bool]:
+    """Refund `amount_pence` of a paid order and optionally put units back in stock.
+
+    `restock` maps variant id to units returned. Returns (the refund, True if this call made it);
+    the same attempt again returns the first refund and False. Raises RefundError for a refusal
+    of ours, PaymentError when the gateway refuses or cannot be reached (nothing is recorded).
+    """
+    try:
+        return _refund(order_id, amount_pence, reason, note, restock, attempt, gateway, actor)
+    except Exception:
+        db.session.rollback()  # a refusal leaves nothing behind, and lets go of the order's row lock
+        raise
+
+
+def _refund(order_id, amount_pence, reason, note, restock, attempt, gateway, actor):
+    from shop.audit.services import record_audit
+
+    if not ATTEMPT.match(attempt or ""):
+        raise RefundError("This refund form is out of date. Please open the order again.")
+    key = f"order-{order_id}-refund-{attempt}"
+    # One refund of an order at a time: the row lock makes a second admin wait and see the new total.
+    order = db.session.scalar(select(Order).where(Order.id == order_id).with_for_update())
+    if order is None:
+        raise RefundError("There is no such order.")
+    done = db.session.scalar(select(OrderRefund).where(OrderRefund.idempotency_key == key))
+    if done is not None:
+        db.session.rollback()
+        return done, False
+
+    note = (note or "").strip()
+    remaining = order.total_pence - order.refunded_pence
+    if order.status not in REFUNDABLE_STATUSES or not order.payment_intent_id:
+        raise RefundError(f"Order {order.number} has not been paid, so there is nothing to refund.")
+    if reason not in REFUND_REASONS:
+        raise RefundError("Choose a reason for the refund from the list.")
+    if len(note) > 500:
+        raise RefundError("Keep the note under 500 characters.")
+    if not isinstance(amount_pence, int) or amount_pence <= 0:
+        raise RefundError("Enter an amount to refund, more than £0.00.")
+    if remaining <= 0:
+        raise RefundError(f"Order {order.number} has already been refunded in full.")
+    if amount_pence > remaining:
+        raise RefundError(
+            f"You can refund at most {remaining / 100:,.2f} on order {order.number}: "
+            f"it was paid {order.total_pence / 100:,.2f} and {order.refunded_pence / 100:,.2f} is already refunded."
+        )
+    bought = order.quantities
+    returned = returned_units(order.id)
+    restock = {vid: units for vid, units in (restock or {}).items() if units}
+    for variant_id, units in restock.items():
+        left = bought.get(variant_id, 0) - returned.get(variant_id, 0)
+        if variant_id not in bought or units < 0 or units > left:
+            raise RefundError(f"You can return at most {max(left, 0)} of that size to stock from this order.")
+
+    # The gateway first: if it refuses, nothing here changes (PaymentError goes to the caller).
+    refund = gateway.refund(order.payment_intent_id, amount_pence, reason, key)
+
+    record = db.session.scalar(select(OrderRefund).where(OrderRefund.gateway_refund_id == refund.id))
+    if record is not None:  # the gateway replayed a refund we already recorded under this key
+        db.session.rollback()
+        return record, False
+    before = {"refunded_pence": order.refunded_pence, "status": order.status}
+    record = OrderRefund(order_id=order.id, gateway_refund_id=refund.id, idempotency_key=key, amount_pence=refund.amount,
+                         reason=reason, note=note, units_returned=sum(restock.values()), created_by_id=actor.id)
+    db.session.add(record)
+    db.session.flush()
+    total = db.session.scalar(select(func.sum(OrderRefund.amount_pence)).where(OrderRefund.order_id == order.id))
+    record_refund(order.payment_intent_id, max(total, order.refunded_pence + refund.amount))
+    if restock:
+        return_to_stock(restock, order_id=order.id, user_id=actor.id, note=f"refund {refund.id}")
+    db.session.add(OrderEvent(order_id=order.id, from_status=order.status, to_status=order.status,
+                              note=f"refund of {refund.amount} pence ({REFUND_REASONS[reason].lower()})"
+                                   + (f", {sum(restock.values())} unit(s) back in stock" if restock else "")
+                                   + (f": {note}" if note else "")))
+    db.session.refresh(order)
+    record_audit(actor, "order.refund", order, before,
+                 {"refunded_pence": order.refunded_pence, "status": order.status, "refund": refund.id,
+                  "returned_to_stock": restock},
+                 summary=f"refunded {refund.amount / 100:,.2f} on {order.number}")
+    db.session.commit()
+    return record, True

@@ -1,0 +1,83 @@
+"""Whatever happens to stock, in any order, the ledger adds up: stock on hand = the sum of its movements."""
+import itertools
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from shop.catalog.models import utcnow
+from shop.extensions import db
+from shop.inventory.services import OutOfStock, StockError, adjust_stock, hold_stock, receive_delivery
+from shop.orders.models import Order, OrderLine
+from shop.orders.refunds import RefundError, refund_order
+from shop.orders.services import release_order, transition
+from shop.payments.services import get_gateway
+from tests import factories as make
+from tests.helpers import assert_ledger_balances
+
+_attempts = itertools.count(1)
+
+variant_index = st.integers(min_value=0, max_value=2)
+units = st.integers(min_value=1, max_value=6)
+operation = st.one_of(
+    st.tuples(st.just("hold"), variant_index, units),
+    st.tuples(st.just("release"), st.integers(min_value=0, max_value=20), st.just(0)),
+    st.tuples(st.just("sell"), st.integers(min_value=0, max_value=20), st.just(0)),
+    st.tuples(st.just("adjust"), variant_index, st.integers(min_value=-8, max_value=8)),
+    st.tuples(st.just("receive"), variant_index, units),
+    st.tuples(st.just("refund"), st.integers(min_value=0, max_value=20), units),
+)
+
+
+def open_checkout(variant, quantity):
+    """What starting checkout does: the order and its hold in one transaction, or neither."""
+    order = Order(status="pending_payment", email="buyer@example.com", currency="gbp", gateway="demo",
+                  subtotal_pence=variant.price_pence * quantity, shipping_pence=0, total_pence=variant.price_pence * quantity,
+                  lines=[OrderLine(variant_id=variant.id, product_id=variant.product_id, sku=variant.sku,
+                                   product_name="x", size_label=variant.size_label,
+                                   unit_price_pence=variant.price_pence, quantity=quantity)])
+    db.session.add(order)
+    db.session.flush()
+    try:
+        hold_stock({variant.id: quantity}, order_id=order.id)
+    except OutOfStock:
+        db.session.rollback()
+        return
+    db.session.commit()
+
+
+def nth(status, n):
+    orders = db.session.query(Order).filter(Order.status == status).order_by(Order.id).all()
+    return orders[n % len(orders)] if orders else None
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(steps=st.lists(operation, min_size=1, max_size=12))
+def test_the_ledger_always_equals_stock_on_hand(app, steps):
+    admin = make.user(role="admin")
+    variants = make.product(sizes=((50, 500, 3), (100, 900, 0), (250, 1500, 10))).variants
+    with app.test_request_context():
+        for kind, a, b in steps:
+            if kind == "hold":
+                open_checkout(variants[a], b)
+            elif kind == "release" and (order := nth("pending_payment", a)):
+                release_order(order, "expired", "hold ran out")
+                db.session.commit()
+            elif kind == "sell" and (order := nth("pending_payment", a)):
+                transition(order, "paid", ("pending_payment",), "payment received", paid_at=utcnow(),
+                           payment_intent_id=f"demo_pi_{order.id}")
+                db.session.commit()
+            elif kind == "adjust" and b:
+                try:
+                    adjust_stock(variants[a].id, b, "count_correction", "counted", actor=admin)
+                except StockError:
+                    pass  # would go below zero: refused, nothing written
+            elif kind == "receive":
+                receive_delivery([(variants[a].sku, b)], "PO-1", actor=admin)
+            elif kind == "refund" and (order := nth("paid", a)):
+                line = order.lines[0]
+                try:
+                    refund_order(order.id, min(100, order.total_pence), "requested_by_customer", "",
+                                 {line.variant_id: min(b, line.quantity)}, f"property-test-{next(_attempts):08d}",
+                                 gateway=get_gateway(), actor=admin)
+                except RefundError:
+                    pass  # refunded in full already, or every unit is back: refused, nothing written
+            assert_ledger_balances()

@@ -1,0 +1,53 @@
+"""An admin in a real browser: receives a delivery, sees the shop's stock rise, refunds part of an order."""
+import pytest
+
+from shop.extensions import db
+from tests import factories as make
+
+pytestmark = pytest.mark.e2e
+
+
+def test_admin_receives_stock_and_refunds_part_of_an_order(app, live_server, page):
+    admin = make.user("boss@example.com", role="admin")
+    cream = make.product("Arnica Cream", slug="arnica-cream", sizes=((100, 1500, 1),))
+    variant = cream.variants[0]
+    order = make.paid_order(None, [(variant, 2)], email="ann@example.com")
+    order.payment_intent_id = "demo_pi_browser"
+    db.session.commit()
+
+    page.goto(live_server + "/products/arnica-cream")
+    assert "Only 1 left" in page.locator(".buy-box").inner_text()
+
+    # Sign in; the back office is in the header for admins.
+    page.goto(live_server + "/account/sign-in")
+    page.get_by_label("Email address").fill(admin.email)
+    page.get_by_label("Password").fill(make.PASSWORD)
+    page.locator("main").get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="Back office").click()
+    assert page.locator("h1").inner_text() == "Back office"
+
+    # Receive a delivery of 3.
+    page.get_by_role("link", name="Receive a delivery").first.click()
+    page.get_by_label("Supplier's delivery reference").fill("PO-2231")
+    page.get_by_label("SKU, line 1").fill(variant.sku)
+    page.get_by_label("Units, line 1").fill("3")
+    page.get_by_role("button", name="Receive delivery").click()
+    assert f"Delivery PO-2231 received: 3 × {variant.sku} (now 4)" in page.locator(".flashes").inner_text()
+
+    page.goto(live_server + "/products/arnica-cream")
+    assert "Only 4 left" in page.locator(".buy-box").inner_text()
+
+    # Refund £5.00 of the £30.00 order, confirming first.
+    page.goto(live_server + "/admin/orders")
+    page.get_by_label("Order number or email").fill("ann@example.com")
+    page.get_by_role("button", name="Show").click()
+    page.get_by_role("link", name=order.number).click()
+    page.get_by_label("Amount to refund (£)").fill("5.00")
+    page.get_by_label("Note (for our records)").fill("lid cracked")
+    page.get_by_role("button", name="Refund…").click()
+    assert page.locator("h1").inner_text() == f"Refund £5.00 on order {order.number}?"
+    page.get_by_role("button", name="Refund £5.00").click()
+    assert f"Refunded £5.00 on order {order.number}." in page.locator(".flashes").inner_text()
+    assert page.locator("#refunded-total").inner_text() == "£5.00"
+    assert "Up to £25.00 can still be refunded" in page.locator("main").inner_text()
+    assert page.console_errors == []

@@ -51,7 +51,9 @@ def test_fifty_buyers_ten_units_exactly_ten_orders(app, backend):
         assert statuses.count(409) == BUYERS - UNITS, statuses
         for status, body in results:
             if status == 409:
-                assert "sold out while you were shopping" in body
+                # Lost the race inside the database, or came after the stock reached 0 and the
+                # cart itself flagged the line: either way the buyer is told it is out of stock.
+                assert "sold out while you were shopping" in body or "fix the items marked" in body
                 assert "out of stock" in body
         assert stock_of(variant_id) == 0
         db.session.expire_all()

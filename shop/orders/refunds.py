@@ -4,6 +4,7 @@ Nothing is written unless the gateway says the refund happened. Each refund form
 attempt token; the gateway's idempotency key is made from it, so submitting the same form
 twice (a double click, a retry after a timeout) refunds once.
 """
+import logging
 import re
 from datetime import datetime
 
@@ -76,10 +77,29 @@ def refund_order(order_id: int, amount_pence: int, reason: str, note: str, resto
     of ours, PaymentError when the gateway refuses or cannot be reached (nothing is recorded).
     """
     try:
-        return _refund(order_id, amount_pence, reason, note, restock, attempt, gateway, actor)
+        record, made = _refund(order_id, amount_pence, reason, note, restock, attempt, gateway, actor)
     except Exception:
         db.session.rollback()  # a refusal leaves nothing behind, and lets go of the order's row lock
         raise
+    if made:
+        _tell_the_customer(db.session.get(Order, order_id), record)
+    return record, made
+
+
+def _tell_the_customer(order: Order, record: "OrderRefund") -> None:
+    """Only the call that made the refund emails, once; a mail failure is logged, never undoes it."""
+    if not order.email:
+        return
+    from flask import render_template, url_for
+
+    from shop.mail import send_email
+
+    context = {"order": order, "refund": record, "order_url": url_for("checkout.order_page", token=order.token, _external=True)}
+    try:
+        send_email(order.email, f"We've refunded part of order {order.number}" if order.refunded_pence < order.total_pence
+                   else f"We've refunded order {order.number}", render_template("email/order_refunded.txt", **context))
+    except OSError:
+        logging.getLogger(__name__).exception("could not send the refund email for %s", order.number)
 
 
 def _refund(order_id, amount_pence, reason, note, restock, attempt, gateway, actor):

@@ -161,3 +161,21 @@ def test_the_charge_refunded_webhook_agrees_with_the_refund_made_here(app, doubl
                                       headers={"Stripe-Signature": double.sign(payload), "Content-Type": "application/json"})
     assert response.status_code == 200
     assert refreshed(paid_order).refunded_pence == 1200
+
+
+def test_the_customer_is_emailed_once_per_refund(app, double, paid_order, admin):
+    from tests.helpers import email_subjects, email_text, outbox
+
+    before = len(outbox(app))
+    form = {**refund_form(admin, paid_order), "amount": "15.00"}
+    admin.post(f"/admin/orders/{paid_order.id}/refund", data=form)
+    admin.post(f"/admin/orders/{paid_order.id}/refund", data=form)  # the same form again: no second refund, no second email
+    emails = outbox(app)[before:]
+    assert len(emails) == 1
+    text = email_text(emails[0])
+    assert "£15.00" in text and paid_order.number in text and "£15.00 of the £60.00" in text
+    assert email_subjects(app)[-1] == (paid_order.email, f"We've refunded part of order {paid_order.number}")
+
+    refund(admin, paid_order, "45.00")
+    assert email_subjects(app)[-1][1] == f"We've refunded order {paid_order.number}"
+    assert "The whole £60.00 you paid has now been refunded." in email_text(outbox(app)[-1])

@@ -23,6 +23,13 @@ def register(app: Flask) -> None:
 
     app.add_template_filter(render_markdown, "markdown")
 
+    @app.template_global()
+    def product_image_url(product) -> str:
+        """The photo an admin uploaded, or else the artwork generated for the product."""
+        if getattr(product, "image_filename", ""):
+            return url_for("product_images.image", filename=product.image_filename)
+        return url_for("catalog.product_art", slug=product.slug)
+
     @app.template_filter("paragraphs")
     def paragraphs(text):
         return [p.strip() for p in (text or "").split("\n\n") if p.strip()]

@@ -182,6 +182,8 @@ def test_photos_are_type_and_size_checked_and_stored_under_our_own_name(app, cli
     assert (Path(app.instance_path) / "product-images" / name).read_bytes() == PNG
     page = client.get("/products/balm").get_data(as_text=True)
     assert f"/product-images/{name}" in page
+    # The photo replaces the generated artwork on the listing's cards too.
+    assert f"/product-images/{name}" in client.get("/products").get_data(as_text=True)
     served = client.get(f"/product-images/{name}")
     assert served.status_code == 200 and served.mimetype == "image/png"
     assert client.get("/product-images/..%2Fshop.db").status_code == 404

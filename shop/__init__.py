@@ -34,12 +34,14 @@ def create_app(config_class=None, **overrides) -> Flask:
     _register_blueprints(app)
 
     from shop import cli, errors, serving, web
+    from shop.inventory import hooks as inventory_hooks
 
     serving.register(app)
 
     errors.register(app)
     web.register(app)
     cli.register(app)
+    inventory_hooks.register(app)
     return app
 
 

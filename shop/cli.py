@@ -1,9 +1,14 @@
 """`flask --app wsgi shop ...`: the store's own commands."""
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 shop_cli = AppGroup("shop", help="The store's own commands.")
+
+
+def _links_to_the_shop():
+    """Emails sent from a command link back to the shop: build their URLs against STORE_URL."""
+    return current_app.test_request_context(base_url=current_app.config["STORE_URL"])
 
 
 @shop_cli.command("seed-demo")
@@ -38,12 +43,9 @@ def create_admin_command(email, password):
 
 
 def _decide(email: str, approve: bool, reason: str = "") -> None:
-    from flask import current_app
-
     from shop.accounts.services import AccountError, decide_trade
 
-    # The applicant's email links back to the shop: build URLs against STORE_URL.
-    with current_app.test_request_context(base_url=current_app.config["STORE_URL"]):
+    with _links_to_the_shop():
         try:
             account = decide_trade(email, approve, reason)
         except AccountError as error:
@@ -83,13 +85,10 @@ def set_patient_discount_command(email, percent):
 @shop_cli.command("release-expired")
 def release_expired_command():
     """Expire checkouts past their hold (at Stripe first) and release their stock. Safe to run every minute."""
-    from flask import current_app
-
     from shop.checkout.services import release_expired
     from shop.payments.services import get_gateway
 
-    # Emails sent from here link back to the shop: build their URLs against STORE_URL.
-    with current_app.test_request_context(base_url=current_app.config["STORE_URL"]):
+    with _links_to_the_shop():
         result = release_expired(get_gateway())
     click.echo(f"Released {result.released}, found paid {result.paid}, could not reach the gateway for {result.failed}.")
     if result.failed:

@@ -1,4 +1,5 @@
 """Outgoing email: SMTP when MAIL_SERVER is set, otherwise one file per message in instance/outbox/."""
+import logging
 import smtplib
 from datetime import datetime, timezone
 from email.message import EmailMessage
@@ -38,3 +39,14 @@ def send_email(to: str, subject: str, text: str, html: str | None = None) -> Non
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
     safe_to = "".join(c if c.isalnum() else "_" for c in to)[:60]
     (folder / f"{stamp}-{safe_to}.eml").write_bytes(bytes(message))
+
+
+def send_email_or_log(to: str, subject: str, text: str, html: str | None = None) -> bool:
+    """Send, and on a mail server failure log it and carry on: the change that caused the email
+    is already committed and must not turn into an error page. True when it went."""
+    try:
+        send_email(to, subject, text, html)
+    except OSError:
+        logging.getLogger(__name__).exception("could not send %r to %s", subject, to)
+        return False
+    return True

@@ -114,6 +114,15 @@ def client(app):
 
 
 @pytest.fixture
+def double():
+    """A running Stripe-API double (tests/stripe/double.py), stopped after the test."""
+    from tests.stripe.double import WEBHOOK_SECRET, StripeDouble
+
+    with StripeDouble(webhook_secret=WEBHOOK_SECRET) as running:
+        yield running
+
+
+@pytest.fixture
 def runner(app):
     return app.test_cli_runner()
 

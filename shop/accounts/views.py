@@ -1,5 +1,4 @@
 """Register, confirm, sign in and out, reset a password, the account page and trade applications."""
-from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
@@ -34,7 +33,7 @@ from shop.accounts.tokens import BadLink
 from shop.extensions import limiter
 from shop.orders.services import guides_for
 from shop.catalog.models import utcnow
-from shop.reorder.running_low import DUE_SOON_DAYS, due_items
+from shop.reorder.running_low import due_items
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
@@ -188,8 +187,9 @@ def reset_password(token):
 def home():
     orders = orders_of(current_user)
     today = utcnow().date()
-    return render_template("accounts/home.html", orders=orders, running_low=due_items(orders),
-                           today=today, today_plus_week=today + timedelta(days=DUE_SOON_DAYS))
+    estimates = due_items(orders)
+    return render_template("accounts/home.html", orders=orders, running_low=estimates,
+                           due=[e for e in estimates if e.is_due(today)], today=today)
 
 
 @bp.get("/orders/<int:order_id>")

@@ -7,7 +7,7 @@ flash and redirect or render; the services own the rules, the audit log and the 
 from flask import Blueprint, abort, redirect, request, url_for
 from flask_login import current_user
 
-from shop.extensions import db, login_manager
+from shop.extensions import login_manager
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -21,23 +21,6 @@ def _admins_only():
         return redirect(url_for("accounts.sign_in", next=url_for("admin.dashboard")))
     if not current_user.is_admin:
         abort(403)
-
-
-@bp.after_app_request
-def _send_low_stock_alerts(response):
-    # Any request whose stock change crossed a threshold (a checkout's hold, an adjustment)
-    # emails the admins once, after its transaction.
-    if db.session.info.get("low_stock_crossed"):
-        from shop.inventory.services import send_low_stock_alerts
-
-        try:
-            send_low_stock_alerts()
-        except Exception:  # an email problem must never spoil the page that caused it
-            db.session.rollback()
-            import logging
-
-            logging.getLogger(__name__).exception("low-stock alerts not sent")
-    return response
 
 
 from shop.admin import audit, catalogue, dashboard, guides, inventory, orders, practitioners  # noqa: E402,F401

@@ -182,20 +182,6 @@ def new_link(plan: CarePlan) -> None:
     _touch(plan)
 
 
-def purchasable(q: str, limit: int = 20) -> list[Variant]:
-    q = (q or "").strip()[:100]
-    if not q:
-        return []
-    like = f"%{q.lower()}%"
-    return db.session.scalars(
-        select(Variant).join(Variant.product)
-        .where(Product.published.is_(True),
-               func.lower(Product.name).like(like) | func.lower(Variant.sku).like(like))
-        .options(joinedload(Variant.product))
-        .order_by(Product.name, Variant.amount).limit(limit)
-    ).all()
-
-
 # --- the patient's side ---------------------------------------------------------------------
 
 def open_plan(token: str) -> CarePlan:

@@ -28,13 +28,13 @@ from shop.careplans.services import (
     orders_from,
     plan_of,
     plans_of,
-    purchasable,
     remove_item,
     rename_plan,
     revoke,
     set_guides,
     update_item,
 )
+from shop.catalog.services import find_sizes
 from shop.extensions import limiter
 from shop.guides.services import list_guides
 from shop.reorder.services import Wanted, add_many
@@ -90,7 +90,7 @@ def _own_plan(plan_id):
 def _plan_page(plan, status=200, errors=(), item_form=None):
     q = request.args.get("q", "")[:100]
     return render_template(
-        "careplans/edit.html", plan=plan, orders=orders_from(plan), results=purchasable(q), q=q,
+        "careplans/edit.html", plan=plan, orders=orders_from(plan), results=find_sizes(q, limit=20) if q.strip() else [], q=q,
         plan_form=PlanForm(obj=plan, formdata=None), item_form=item_form or ItemForm(formdata=None),
         guides=list_guides(), errors=list(errors), form=PlainForm(),
         link=url_for("careplans.patient_view", token=plan.token, _external=True),

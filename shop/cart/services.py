@@ -121,17 +121,20 @@ def clean_cart(raw) -> dict[int, int]:
     return cart
 
 
-def _variants(ids) -> dict[int, Variant]:
+def variants_by_id(ids, *, with_sizes: bool = False) -> dict[int, Variant]:
+    """The variants with their products in one query (and the products' other sizes in one more)."""
     if not ids:
         return {}
+    product = joinedload(Variant.product)
     rows = db.session.scalars(
-        select(Variant).where(Variant.id.in_(list(ids))).options(joinedload(Variant.product).joinedload(Product.category))
+        select(Variant).where(Variant.id.in_(list(ids)))
+        .options(product.joinedload(Product.category), *([product.selectinload(Product.variants)] if with_sizes else []))
     )
     return {v.id: v for v in rows}
 
 
 def _purchasable(variant_id: int) -> Variant:
-    variant = _variants([variant_id]).get(variant_id)
+    variant = variants_by_id([variant_id]).get(variant_id)
     if variant is None or not variant.product.published:
         raise CartError("That product is not available.")
     return variant
@@ -163,7 +166,7 @@ def set_quantity(cart: dict[int, int], variant_id: int, quantity: int, *, max_pe
     if variant_id not in cart:
         raise CartError("That item is not in your cart.")
     _check_quantity(quantity, max_per_line)
-    variant = _variants([variant_id]).get(variant_id)
+    variant = variants_by_id([variant_id]).get(variant_id)
     if variant is None or not variant.product.published:
         raise CartError("That product is no longer available; please remove it.")
     if quantity > variant.stock_on_hand:
@@ -177,7 +180,7 @@ def remove_from_cart(cart: dict[int, int], variant_id: int) -> dict[int, int]:
 
 def price_cart(cart: dict[int, int], *, flat_shipping_pence: int, free_shipping_threshold_pence: int, currency: str,
                trade: bool = False, plan: PlanDiscount | None = None) -> PricedCart:
-    variants = _variants(cart.keys())
+    variants = variants_by_id(cart.keys())
     lines = []
     for variant_id, quantity in cart.items():
         variant = variants.get(variant_id)

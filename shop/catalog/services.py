@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from math import ceil
 
 from sqlalchemy import String, and_, cast, exists, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from shop.catalog.listing import BadListingQuery, ListingQuery
@@ -226,6 +226,29 @@ def get_product_of_variant(variant_id) -> Product:
     if slug is None:
         raise ProductNotFound(variant_id)
     return get_product(slug)
+
+
+def _sizes_matching(q: str):
+    """Sizes of published products whose SKU, product name or size label contains `q`."""
+    query = select(Variant).join(Variant.product).where(Product.published.is_(True))
+    q = (q or "").strip()[:100]
+    if q:
+        like = f"%{_escape_like(q.lower())}%"
+        query = query.where(or_(*(func.lower(column).like(like, escape="\\")
+                                  for column in (Variant.sku, Product.name, Variant.size_label))))
+    return query
+
+
+def find_sizes(q: str = "", *, limit: int, offset: int = 0) -> list[Variant]:
+    """Purchasable sizes by product name and size (the quick order pad, building a care plan)."""
+    return list(db.session.scalars(
+        _sizes_matching(q).options(joinedload(Variant.product))
+        .order_by(Product.name, Variant.amount, Variant.id).offset(offset).limit(limit)
+    ))
+
+
+def count_sizes(q: str = "") -> int:
+    return db.session.scalar(select(func.count()).select_from(_sizes_matching(q).subquery()))
 
 
 def get_product_art(slug: str) -> Product:

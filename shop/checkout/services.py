@@ -141,18 +141,29 @@ def cancel_checkout(token: str, gateway: Gateway) -> Order:
         raise OrderNotFound(token)
     if order.status != "pending_payment":
         return order
-    if order.checkout_session_id:
-        session = gateway.expire_checkout(order.checkout_session_id)
-        if session.status == "complete":
-            # Paid in another tab just before cancelling: honour the payment.
-            won = apply_checkout_session(order, session, livemode=gateway.livemode)
-            db.session.commit()
-            if won:
-                send_order_confirmation(order)
-            return order
+    if close_checkout_or_honour_payment(order, gateway):
+        return order  # paid in another tab just before cancelling
     release_order(order, "cancelled", "the buyer cancelled at the payment page")
     db.session.commit()
     return order
+
+
+def close_checkout_or_honour_payment(order: Order, gateway: Gateway) -> bool:
+    """Expire the order's session at the gateway so it can no longer be paid, before any cancel.
+
+    If it was paid a moment ago, the payment is applied instead (committed, and the winner emails)
+    and True says the order must not be cancelled.
+    """
+    if not order.checkout_session_id:
+        return False
+    session = gateway.expire_checkout(order.checkout_session_id)
+    if session.status != "complete":
+        return False
+    won = apply_checkout_session(order, session, livemode=gateway.livemode)
+    db.session.commit()
+    if won:
+        send_order_confirmation(order)
+    return True
 
 
 HANDLED_EVENTS = {

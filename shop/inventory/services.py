@@ -212,7 +212,7 @@ def send_low_stock_alerts() -> int:
     from flask import render_template
 
     from shop.accounts.models import User
-    from shop.mail import send_email
+    from shop.mail import send_email_or_log
 
     db.session.info.pop("low_stock_crossed", None)
     pending = db.session.scalars(select(LowStockAlert).where(LowStockAlert.sent_at.is_(None)).order_by(LowStockAlert.id)).all()
@@ -235,12 +235,7 @@ def send_low_stock_alerts() -> int:
     text = render_template("email/low_stock.txt", alerts=won)
     subject = f"Low stock: {', '.join(a.variant.sku for a in won[:3])}{' and more' if len(won) > 3 else ''}"
     for email in admins:
-        try:
-            send_email(email, subject, text)
-        except OSError:
-            import logging
-
-            logging.getLogger(__name__).exception("could not send the low-stock email to %s", email)
+        send_email_or_log(email, subject, text)
     return len(won)
 
 

@@ -13,11 +13,12 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from shop.catalog.models import utcnow
+from shop.checkout.services import close_checkout_or_honour_payment
 from shop.csvsafe import cell
 from shop.extensions import db
-from shop.mail import send_email
+from shop.mail import send_email_or_log
 from shop.orders.models import STATUSES, Order, OrderEvent
-from shop.orders.services import apply_checkout_session, release_order, send_order_confirmation
+from shop.orders.services import release_order
 from shop.payments.gateway import Gateway
 
 PAID_STATUSES = ("paid", "needs_review")
@@ -164,12 +165,7 @@ def mark_shipped(order_id: int, carrier: str, tracking_number: str, *, actor) ->
     db.session.commit()
     if order.email:
         context = {"order": order, "order_url": url_for("checkout.order_page", token=order.token, _external=True)}
-        try:
-            send_email(order.email, f"Your order {order.number} is on its way", render_template("email/order_shipped.txt", **context))
-        except OSError:
-            import logging
-
-            logging.getLogger(__name__).exception("could not send the shipping email for %s", order.number)
+        send_email_or_log(order.email, f"Your order {order.number} is on its way", render_template("email/order_shipped.txt", **context))
     return order
 
 
@@ -187,15 +183,8 @@ def cancel_unpaid(order_id: int, reason: str, *, gateway: Gateway, actor) -> Ord
         raise OrderActionError(f"Order {order.number} is being paid by a delayed method; wait for the payment to succeed or fail.")
     if order.status != "pending_payment":
         raise OrderActionError(f"Order {order.number} is {order.status_label.lower()}; only unpaid orders can be cancelled.")
-    if order.checkout_session_id:
-        # So it can no longer be paid. If it was paid a moment ago, honour the payment instead.
-        session = gateway.expire_checkout(order.checkout_session_id)
-        if session.status == "complete":
-            won = apply_checkout_session(order, session, livemode=gateway.livemode)
-            db.session.commit()
-            if won:
-                send_order_confirmation(order)
-            raise OrderActionError(f"Order {order.number} was paid just now, so it was not cancelled.")
+    if close_checkout_or_honour_payment(order, gateway):
+        raise OrderActionError(f"Order {order.number} was paid just now, so it was not cancelled.")
     if not release_order(order, "cancelled", f"cancelled by {actor.email}: {reason}"):
         db.session.rollback()
         raise OrderActionError(f"Order {order.number} changed while you were looking; please check it again.")

@@ -4,7 +4,6 @@ Nothing is written unless the gateway says the refund happened. Each refund form
 attempt token; the gateway's idempotency key is made from it, so submitting the same form
 twice (a double click, a retry after a timeout) refunds once.
 """
-import logging
 import re
 from datetime import datetime
 
@@ -92,14 +91,11 @@ def _tell_the_customer(order: Order, record: "OrderRefund") -> None:
         return
     from flask import render_template, url_for
 
-    from shop.mail import send_email
+    from shop.mail import send_email_or_log
 
     context = {"order": order, "refund": record, "order_url": url_for("checkout.order_page", token=order.token, _external=True)}
-    try:
-        send_email(order.email, f"We've refunded part of order {order.number}" if order.refunded_pence < order.total_pence
-                   else f"We've refunded order {order.number}", render_template("email/order_refunded.txt", **context))
-    except OSError:
-        logging.getLogger(__name__).exception("could not send the refund email for %s", order.number)
+    send_email_or_log(order.email, f"We've refunded part of order {order.number}" if order.refunded_pence < order.total_pence
+                      else f"We've refunded order {order.number}", render_template("email/order_refunded.txt", **context))
 
 
 def _refund(order_id, amount_pence, reason, note, restock, attempt, gateway, actor):

@@ -4,7 +4,6 @@ and only the winner releases stock or sends the email. Nothing here commits: the
 checkout and webhook services own the transaction.
 """
 import logging
-from datetime import datetime, timezone
 
 from flask import render_template, url_for
 from sqlalchemy import select, update
@@ -14,8 +13,8 @@ from shop.catalog.models import Product, utcnow
 from shop.extensions import db
 from shop.guides.models import Guide
 from shop.inventory.services import OutOfStock, hold_stock, release_stock
-from shop.mail import send_email
-from shop.orders.models import OPEN_STATUSES, RELEASED_STATUSES, Order, OrderEvent, OrderLine
+from shop.mail import send_email_or_log
+from shop.orders.models import OPEN_STATUSES, RELEASED_STATUSES, Order, OrderEvent
 from shop.payments.gateway import CheckoutSession
 
 log = logging.getLogger(__name__)
@@ -211,12 +210,9 @@ def send_order_confirmation(order: Order) -> None:
         "order_url": url_for("checkout.order_page", token=order.token, _external=True),
         "guides": [(g, url_for("guides.detail", slug=g.slug, _external=True)) for g in guides_for(order)],
     }
-    try:
-        send_email(
-            order.email,
-            f"Your order {order.number} is confirmed",
-            render_template("email/order_confirmation.txt", **context),
-            render_template("email/order_confirmation.html", **context),
-        )
-    except OSError:
-        log.exception("could not send the confirmation for order %s", order.number)
+    send_email_or_log(
+        order.email,
+        f"Your order {order.number} is confirmed",
+        render_template("email/order_confirmation.txt", **context),
+        render_template("email/order_confirmation.html", **context),
+    )

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from shop.accounts.models import SupplyItem, User
-from shop.cart.services import CartError
-from shop.catalog.models import Product, Variant
+from shop.cart.services import CartError, variants_by_id
+from shop.catalog.models import Variant
 from shop.extensions import db
 from shop.money import format_money
 
@@ -51,16 +51,6 @@ class AddReport:
         return out
 
 
-def _variants(ids) -> dict[int, Variant]:
-    if not ids:
-        return {}
-    rows = db.session.scalars(
-        select(Variant).where(Variant.id.in_(list(ids)))
-        .options(joinedload(Variant.product).selectinload(Product.variants))
-    )
-    return {v.id: v for v in rows}
-
-
 def _label(variant: Variant) -> str:
     return f"{variant.product.name} ({variant.size_label})"
 
@@ -74,7 +64,7 @@ def add_many(cart: dict[int, int], wanted: list[Wanted], *, max_per_line: int, t
     """Add as much of each wanted line as stock and the per-line limit allow."""
     cart = dict(cart)
     report = AddReport()
-    variants = _variants({w.variant_id for w in wanted})
+    variants = variants_by_id({w.variant_id for w in wanted}, with_sizes=True)
     for item in wanted:
         variant = variants.get(item.variant_id)
         if variant is None or not variant.product.published:
@@ -107,7 +97,7 @@ def add_strictly(cart: dict[int, int], wanted: list[Wanted], *, max_per_line: in
     """All or nothing: the new cart, or the unchanged cart and a message per variant that can't be added."""
     problems: dict[int, str] = {}
     new_cart = dict(cart)
-    variants = _variants({w.variant_id for w in wanted})
+    variants = variants_by_id({w.variant_id for w in wanted})
     for item in wanted:
         variant = variants.get(item.variant_id)
         if variant is None or not variant.product.published:
@@ -136,7 +126,7 @@ def supplies_of(user: User) -> list[SupplyItem]:
 
 def save_to_supplies(user: User, items: list[Wanted], *, max_per_line: int) -> int:
     """Add sizes to the list (a size already there keeps one line, with the larger usual quantity)."""
-    variants = _variants({w.variant_id for w in items})
+    variants = variants_by_id({w.variant_id for w in items})
     existing = {s.variant_id: s for s in db.session.scalars(select(SupplyItem).where(SupplyItem.user_id == user.id))}
     saved = 0
     for item in items:
@@ -175,22 +165,3 @@ def remove_supply(user: User, item_id: int) -> None:
     db.session.delete(line)
     db.session.commit()
 
-
-# --- the quick order pad --------------------------------------------------------------------
-
-def purchasable_variants(q: str = "", *, page: int = 1, per_page: int = 100) -> tuple[list[Variant], int]:
-    """Every size of every published product, by product name and size; searchable by SKU or name."""
-    from sqlalchemy import func, or_
-
-    query = select(Variant).join(Variant.product).where(Product.published.is_(True))
-    q = (q or "").strip()[:100]
-    if q:
-        like = f"%{q.lower()}%"
-        query = query.where(or_(func.lower(Variant.sku).like(like), func.lower(Product.name).like(like),
-                                func.lower(Variant.size_label).like(like)))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = db.session.scalars(
-        query.options(joinedload(Variant.product)).order_by(Product.name, Variant.amount, Variant.id)
-        .offset((page - 1) * per_page).limit(per_page)
-    ).all()
-    return rows, total

@@ -12,12 +12,12 @@ from shop.cart.forms import ID_RANGE, WHOLE_NUMBER, first_error
 from shop.cart.services import CartError
 from shop.cart.views import current_cart, save_cart, trade_pricing
 from shop.catalog.models import utcnow
+from shop.catalog.services import count_sizes, find_sizes
 from shop.reorder.running_low import due_items
 from shop.reorder.services import (
     Wanted,
     add_many,
     add_strictly,
-    purchasable_variants,
     remove_supply,
     save_to_supplies,
     set_supply_quantity,
@@ -184,7 +184,8 @@ def _page_number() -> int:
 def _quick_order_page(status=200, typed=None, problems=None, errors=()):
     q = request.args.get("q", "")[:100]
     page = _page_number()
-    variants, total = purchasable_variants(q, page=page, per_page=QUICK_ORDER_PER_PAGE)
+    variants = find_sizes(q, limit=QUICK_ORDER_PER_PAGE, offset=(page - 1) * QUICK_ORDER_PER_PAGE)
+    total = count_sizes(q)
     pages = max(1, -(-total // QUICK_ORDER_PER_PAGE))
     return render_template(
         "reorder/quick_order.html", variants=variants, total=total, q=q, page=page, pages=pages,

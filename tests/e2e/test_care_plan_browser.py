@@ -9,22 +9,14 @@ from shop.orders.models import Order
 from tests import factories as make
 from tests.factories import PASSWORD
 from tests.helpers import assert_ledger_balances
-from tests.stripe.conftest import SECRET_KEY, WEBHOOK_SECRET
-from tests.stripe.double import StripeDouble
+from tests.stripe.double import stripe_settings
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def double():
-    with StripeDouble(webhook_secret=WEBHOOK_SECRET) as running:
-        yield running
-
-
-@pytest.fixture
 def app_settings(double):
-    return {"STRIPE_SECRET_KEY": SECRET_KEY, "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET, "STRIPE_API_BASE": double.url,
-            "STRIPE_TIMEOUT_SECONDS": 5, "STRIPE_MAX_RETRIES": 1}
+    return stripe_settings(double.url, timeout=5, retries=1)
 
 
 def variant(sku):

@@ -7,8 +7,7 @@ from sqlalchemy import select
 from shop.extensions import db
 from shop.orders.models import Order
 from tests.helpers import assert_ledger_balances, outbox, stock_of
-from tests.stripe.conftest import SECRET_KEY, WEBHOOK_SECRET
-from tests.stripe.double import StripeDouble
+from tests.stripe.double import stripe_settings
 
 pytestmark = pytest.mark.e2e
 
@@ -70,19 +69,8 @@ class TestDemoGateway:
 
 class TestStripeDouble:
     @pytest.fixture
-    def double(self):
-        with StripeDouble(webhook_secret=WEBHOOK_SECRET) as running:
-            yield running
-
-    @pytest.fixture
     def app_settings(self, double):
-        return {
-            "STRIPE_SECRET_KEY": SECRET_KEY,
-            "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
-            "STRIPE_API_BASE": double.url,
-            "STRIPE_TIMEOUT_SECONDS": 5,
-            "STRIPE_MAX_RETRIES": 1,
-        }
+        return stripe_settings(double.url, timeout=5, retries=1)
 
     @pytest.fixture
     def stripe_server(self, live_server, double):

@@ -17,17 +17,10 @@ from shop.orders.models import Order
 from tests import factories as make
 from tests.helpers import add_to_cart, assert_ledger_balances, checkout, outbox, stock_of
 from tests.resilience.proxy import TcpProxy
-from tests.stripe.conftest import SECRET_KEY, WEBHOOK_SECRET
-from tests.stripe.double import StripeDouble
+from tests.stripe.double import SECRET_KEY, WEBHOOK_SECRET, stripe_settings
 
 TIMEOUT = 1
 RETRIES = 2
-
-
-@pytest.fixture
-def double():
-    with StripeDouble(webhook_secret=WEBHOOK_SECRET) as running:
-        yield running
 
 
 @pytest.fixture
@@ -40,13 +33,7 @@ def stripe_link(double):
 
 @pytest.fixture
 def app_settings(stripe_link):
-    return {
-        "STRIPE_SECRET_KEY": SECRET_KEY,
-        "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
-        "STRIPE_API_BASE": f"http://127.0.0.1:{stripe_link.port}",
-        "STRIPE_TIMEOUT_SECONDS": TIMEOUT,
-        "STRIPE_MAX_RETRIES": RETRIES,
-    }
+    return stripe_settings(f"http://127.0.0.1:{stripe_link.port}", timeout=TIMEOUT, retries=RETRIES)
 
 
 @pytest.fixture

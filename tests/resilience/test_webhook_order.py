@@ -12,20 +12,12 @@ from shop.orders.models import Order
 from shop.payments.services import get_gateway
 from tests import factories as make
 from tests.helpers import add_to_cart, checkout
-from tests.stripe.conftest import SECRET_KEY, WEBHOOK_SECRET
-from tests.stripe.double import StripeDouble
-
-
-@pytest.fixture
-def double():
-    with StripeDouble(webhook_secret=WEBHOOK_SECRET) as running:
-        yield running
+from tests.stripe.double import stripe_settings
 
 
 @pytest.fixture
 def app_settings(double):
-    return {"STRIPE_SECRET_KEY": SECRET_KEY, "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
-            "STRIPE_API_BASE": double.url, "STRIPE_TIMEOUT_SECONDS": 2, "STRIPE_MAX_RETRIES": 0}
+    return stripe_settings(double.url)
 
 
 @pytest.fixture

@@ -25,8 +25,7 @@ from shop.inventory.models import StockMovement
 from shop.payments.services import get_gateway
 from tests import factories as make
 from tests.helpers import add_to_cart, assert_ledger_balances, csrf_token, outbox, stock_of
-from tests.stripe.conftest import SECRET_KEY, WEBHOOK_SECRET
-from tests.stripe.double import StripeDouble
+from tests.stripe.double import stripe_settings
 
 pytestmark = pytest.mark.postgres_only
 
@@ -38,20 +37,8 @@ SEED = int(os.environ.get("STORM_SEED", "20261124"))
 
 
 @pytest.fixture
-def double():
-    with StripeDouble(webhook_secret=WEBHOOK_SECRET) as running:
-        yield running
-
-
-@pytest.fixture
 def app_settings(double):
-    return {
-        "STRIPE_SECRET_KEY": SECRET_KEY,
-        "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
-        "STRIPE_API_BASE": double.url,
-        "STRIPE_TIMEOUT_SECONDS": 5,
-        "STRIPE_MAX_RETRIES": 0,
-    }
+    return stripe_settings(double.url, timeout=5)
 
 
 def open_orders(app, carts):

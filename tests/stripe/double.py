@@ -1344,3 +1344,19 @@ button{{font-size:1rem;padding:.5rem 1rem;cursor:pointer}}
 <form method="post" action="/pay/{quoted}/cancel"><button type="submit" id="cancel">Cancel</button></form>
 """
         self._page(h, 200, f"Pay {format_amount(session['amount_total'], cur)}", body)
+
+
+# The keys the offline suite runs with, and the app settings that point it at a running double.
+SECRET_KEY = "sk_test_offline_suite"
+WEBHOOK_SECRET = "whsec_offline_suite"
+
+
+def stripe_settings(api_base: str, *, timeout: int = 2, retries: int = 0) -> dict:
+    """`app_settings` for an app that talks to the double at `api_base` through the real stripe package."""
+    return {
+        "STRIPE_SECRET_KEY": SECRET_KEY,
+        "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "STRIPE_API_BASE": api_base,
+        "STRIPE_TIMEOUT_SECONDS": timeout,
+        "STRIPE_MAX_RETRIES": retries,
+    }

@@ -10,7 +10,6 @@ from shop.extensions import db
 from shop.orders.models import Order, WebhookEvent
 from tests import factories as make
 from tests.helpers import add_to_cart, assert_ledger_balances, checkout, outbox, stock_of
-from tests.stripe.conftest import WEBHOOK_SECRET
 
 
 @pytest.fixture

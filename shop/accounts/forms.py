@@ -1,10 +1,12 @@
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import EqualTo, InputRequired, Length
+from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 
 from shop.accounts.models import PROFESSIONS
 from shop.accounts.passwords import MAX_PASSWORD_LENGTH
+from shop.phones import PhoneError, normalise_phone
+from shop.postcodes import PostcodeError, normalise_postcode
 
 EMAIL = "Enter your email address, like name@example.com."
 
@@ -40,6 +42,25 @@ def _required(label, max_length):
     return [InputRequired(f"Enter your {label}."), Length(max=max_length, message=f"Keep the {label} under {max_length} characters.")]
 
 
+def _tidied(normalise):
+    """A filter showing the tidy form back ("m1 1aa" becomes "M1 1AA"); junk is left as typed for its message."""
+    def tidy(value):
+        try:
+            return normalise(value) if value else value
+        except ValueError:
+            return value
+    return tidy
+
+
+def _checked_by(normalise):
+    def check(form, field):
+        try:
+            normalise(field.data)
+        except (PostcodeError, PhoneError) as error:
+            raise ValidationError(str(error)) from None
+    return check
+
+
 class TradeApplicationForm(FlaskForm):
     clinic_name = StringField("Clinic or practice name", validators=_required("clinic or practice name", 160))
     profession = SelectField("Profession", choices=[SelectChoice("", "Choose…")] + [SelectChoice(k, v) for k, v in PROFESSIONS.items()],
@@ -50,8 +71,10 @@ class TradeApplicationForm(FlaskForm):
     address_line1 = StringField("Clinic address", validators=_required("clinic address", 200))
     address_line2 = StringField("Address line 2 (optional)", validators=[Length(max=200)])
     city = StringField("Town or city", validators=_required("town or city", 120))
-    postcode = StringField("Postcode", validators=_required("postcode", 20))
-    phone = StringField("Phone", validators=_required("phone number", 40))
+    postcode = StringField("Postcode", validators=_required("postcode", 20) + [_checked_by(normalise_postcode)],
+                           filters=[_tidied(normalise_postcode)])
+    phone = StringField("Phone", validators=_required("phone number", 40) + [_checked_by(normalise_phone)],
+                        filters=[_tidied(normalise_phone)])
 
 
 def form_errors(form: FlaskForm) -> list[str]:

@@ -17,6 +17,8 @@ from shop.catalog.models import utcnow
 from shop.extensions import db
 from shop.mail import send_email_or_log
 from shop.orders.models import Order
+from shop.phones import PhoneError, normalise_phone
+from shop.postcodes import PostcodeError, normalise_postcode
 
 # Orders a customer sees in their account; abandoned checkouts are not orders to them.
 VISIBLE_STATUSES = ("payment_processing", "paid", "needs_review", "payment_failed")
@@ -200,6 +202,10 @@ def apply_for_trade(user: User, application: Application) -> TradeAccount:
     if account is not None and account.status in ("pending", "approved", "suspended"):
         raise AccountError("You have already applied for a trade account.")
     fields = {k: (v or "").strip() for k, v in vars(application).items()}
+    try:
+        fields["postcode"], fields["phone"] = normalise_postcode(fields["postcode"]), normalise_phone(fields["phone"])
+    except (PostcodeError, PhoneError) as error:
+        raise AccountError(str(error)) from None
     if account is None:
         account = TradeAccount(user=user, **fields)
         db.session.add(account)

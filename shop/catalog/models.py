@@ -106,9 +106,9 @@ class Product(db.Model):
     def published_guides(self) -> list:
         return [g for g in self.guides if g.published]
 
-    @property
-    def cheapest_variant(self) -> "Variant | None":
-        return min(self.variants, key=lambda v: (v.price_pence, v.amount), default=None)
+    def cheapest_for(self, trade: bool) -> "Variant | None":
+        """The size a card's "From" price names: the cheapest this buyer pays (trade or retail)."""
+        return min(self.variants, key=lambda v: (v.price_for(trade), v.amount), default=None)
 
     @property
     def has_professional_size(self) -> bool:

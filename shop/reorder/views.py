@@ -218,8 +218,10 @@ def quick_order_add():
         wanted.append(Wanted(variant_id, int(value)))
     if not problems and not wanted:
         return _quick_order_page(400, typed, errors=["Enter a quantity for at least one item."])
-    if not problems:
-        cart, problems = add_strictly(current_cart(), wanted, max_per_line=_limit())
+    # The well-formed lines are checked against stock even when others are malformed, so the
+    # buyer sees every problem in one round rather than fixing the numbers, then the stock.
+    cart, stock_problems = add_strictly(current_cart(), wanted, max_per_line=_limit())
+    problems.update(stock_problems)
     if problems:
         return _quick_order_page(400, typed, problems,
                                  errors=[f"{len(problems)} item{'s' if len(problems) != 1 else ''} can't be added as typed; "

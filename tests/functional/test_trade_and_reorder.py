@@ -1,4 +1,5 @@
 """Trade accounts, whose orders are whose, buy again, the supplies list, quick order and receipts."""
+import html
 import re
 from datetime import timedelta
 
@@ -294,6 +295,25 @@ def test_quick_order_adds_nothing_when_any_line_is_wrong(app, oil, typed, messag
     text = answer.get_data(as_text=True)
     assert message in text and "nothing was added" in text
     assert f'value="{typed}"' in text  # what the buyer typed is kept
+    assert cart_of(client) == {}
+
+
+def test_quick_order_reports_every_problem_of_every_line_at_once(app, oil):
+    # A malformed quantity used to hide the stock problems until it was fixed: two rounds of errors.
+    arnica = make.product("Arnica Cream", sizes=((100, 1500, 5),))
+    balm = make.product("Calendula Balm", sizes=((50, 800, 0), (100, 1400, 3)))
+    client = app.test_client()
+    token = page_token(client, "/quick-order")
+    answer = client.post("/quick-order", data={
+        f"qty-{oil.variants[0].id}": "lots", f"qty-{arnica.variants[0].id}": "6", f"qty-{balm.variants[1].id}": "4",
+        f"qty-{oil.variants[1].id}": "2", "csrf_token": token})
+    assert answer.status_code == 400
+    text = html.unescape(answer.get_data(as_text=True))
+    assert "3 items can't be added as typed; nothing was added" in text
+    for variant, message in ((oil.variants[0], "Enter a whole number from 0 to 99."), (arnica.variants[0], "Only 5 left."),
+                             (balm.variants[1], "Only 3 left.")):
+        assert re.search(rf'id="qo-problem-{variant.id}">{re.escape(message)}<', text), variant.sku
+    assert f'id="qo-problem-{oil.variants[1].id}"' not in text  # the one right line is not marked
     assert cart_of(client) == {}
 
 

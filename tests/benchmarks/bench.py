@@ -247,36 +247,92 @@ def _postgres_version(admin_url: str) -> str:
 
 
 def targets(report: dict, first: str) -> dict:
-    base = report["baseline"]["rps"]
-    store = report["stores"][first]
+    """Each target, met or not, from what was measured. Never raises: a target whose figures are
+    missing (a run that errored) is reported as not met with the reason, and the others still are."""
     out = {"primary": first}
+
+    def judge(name, measure):
+        try:
+            out[name] = measure()
+        except Exception as error:  # noqa: BLE001 - a missing figure is a missed target, not a crash
+            out[name] = {"error": f"not measured: {error.__class__.__name__}: {error}", "met": False}
+
+    stores = report.get("stores", {})
+    store = stores.get(first, {})
+
+    def throughput(name):
+        def measure():
+            ratio = store["pages"][name]["rps"] / report["baseline"]["rps"]
+            return {"value": round(ratio, 2), "met": ratio >= 0.5}
+        return measure
+
     for name in ("listing p1", "product"):
-        ratio = store["pages"][name]["rps"] / base
-        out[f"{name} ≥ 0.5× baseline req/s"] = {"value": round(ratio, 2), "met": ratio >= 0.5}
-    spread = {f"{label}: {name}": r["p99_over_p50"] for label, s in report["stores"].items()
-              for name, r in s["pages"].items() if r["p99_over_p50"] and r["p99_over_p50"] > 2.5}
-    out["p99/p50 ≤ 2.5"] = {"over": spread, "met": not spread}
-    errors = {f"{label}: {name}": r["errors"] for label, s in report["stores"].items()
-              for name, r in s["pages"].items() if r["errors"]}
-    out["no errors"] = {"errors": errors, "met": not errors}
-    big, small = store["pages"]["listing p1"]["p95_ms"], report["small"]["pages"]["listing p1"]["p95_ms"]
-    scale = big / small if small else float("inf")
-    out[SCALING] = {"value": round(scale, 2), "met": scale <= 1.5}
-    heavy = {name: b for label, s in report["stores"].items() for name, b in s["html_bytes"].items() if b > 100_000}
-    for name, weight in store.get("page_weight", {}).items():
-        if weight["bytes"]["before_images"] > 100_000:
-            heavy[f"{name} with CSS and JS"] = weight["bytes"]["before_images"]
-    out["every page < 100 KB before images"] = {"over": heavy, "met": not heavy}
-    third = {n: w["third_party"] for n, w in store.get("page_weight", {}).items() if w["third_party"]}
-    out["no third-party resources"] = {"found": third, "met": not third}
-    scores = {n: s for n, s in store.get("lighthouse", {}).items() if isinstance(s, dict)}
-    low = {f"{n} {k}": v for n, s in scores.items() for k in ("performance", "accessibility", "best-practices")
-           if s.get(k) is not None and s[k] < 95}
-    if scores:
-        out["Lighthouse ≥ 95"] = {"below": low, "met": not low and all("error" not in s for s in scores.values())}
-    else:
-        out["Lighthouse ≥ 95"] = {"skipped": True, "met": None}
+        judge(f"{name} ≥ 0.5× baseline req/s", throughput(name))
+
+    def spread():
+        over = {f"{label}: {name}": r["p99_over_p50"] for label, s in stores.items()
+                for name, r in s.get("pages", {}).items() if r.get("p99_over_p50") and r["p99_over_p50"] > 2.5}
+        return {"over": over, "met": not over}
+
+    def no_errors():
+        errors = {f"{label}: {name}": r["errors"] for label, s in stores.items()
+                  for name, r in s.get("pages", {}).items() if r.get("errors")}
+        return {"errors": errors, "met": not errors}
+
+    def scaling():
+        big, small = store["pages"]["listing p1"]["p95_ms"], report["small"]["pages"]["listing p1"]["p95_ms"]
+        scale = big / small if small else float("inf")
+        return {"value": round(scale, 2), "met": scale <= 1.5}
+
+    def weight():
+        heavy = {name: b for label, s in stores.items() for name, b in s.get("html_bytes", {}).items() if b > 100_000}
+        for name, w in store.get("page_weight", {}).items():
+            if w["bytes"]["before_images"] > 100_000:
+                heavy[f"{name} with CSS and JS"] = w["bytes"]["before_images"]
+        return {"over": heavy, "met": not heavy}
+
+    def third_party():
+        found = {n: w["third_party"] for n, w in store.get("page_weight", {}).items() if w.get("third_party")}
+        return {"found": found, "met": not found}
+
+    def lighthouse_scores():
+        runs = {n: s for n, s in store.get("lighthouse", {}).items() if isinstance(s, dict)}
+        if not runs:
+            return {"skipped": True, "met": None}
+        below, missing, failed = {}, [], {}
+        for page, scores in runs.items():
+            if "error" in scores:
+                failed[page] = str(scores["error"])[:200]
+                continue
+            for category in ("performance", "accessibility", "best-practices"):
+                score = scores.get(category)
+                if score is None:
+                    missing.append(f"{page} {category}")
+                elif score < 95:
+                    below[f"{page} {category}"] = score
+        return {"below": below, "missing": missing, "failed": failed, "met": not (below or missing or failed)}
+
+    judge("p99/p50 ≤ 2.5", spread)
+    judge("no errors", no_errors)
+    judge(SCALING, scaling)
+    judge("every page < 100 KB before images", weight)
+    judge("no third-party resources", third_party)
+    judge("Lighthouse ≥ 95", lighthouse_scores)
     return out
+
+
+def summarise_targets(results: dict) -> list[str]:
+    """One line per target, then a count: what was met and what was missed, as printed."""
+    lines, met, missed = [], [], []
+    for name, t in results.items():
+        if name == "primary":
+            continue
+        detail = {k: v for k, v in t.items() if k != "met"}
+        state = "skipped" if t["met"] is None else "met" if t["met"] else "MISSED"
+        (met if t["met"] else missed if t["met"] is False else []).append(name)
+        lines.append(f"  [{state}] {name}: {json.dumps(detail, ensure_ascii=False)}")
+    lines.append(f"  {len(met)} met, {len(missed)} missed" + (f": {'; '.join(missed)}" if missed else ""))
+    return lines
 
 
 def print_report(report: dict, first: str) -> None:
@@ -317,14 +373,9 @@ def print_report(report: dict, first: str) -> None:
             if "error" in s:
                 print(f"{name:<22} failed: {s['error'][:200]}")
                 continue
-            print(f"{name:<22}{s['performance']:>9}{s['accessibility']:>9}{s['best-practices']:>9}{s['lcp_ms']:>9}")
+            print(f"{name:<22}" + "".join(f"{str(s.get(k, '-')):>9}" for k in ("performance", "accessibility", "best-practices", "lcp_ms")))
     print("\ntargets (measured, not asserted)")
-    for name, t in report["targets"].items():
-        if name == "primary":
-            continue
-        detail = {k: v for k, v in t.items() if k != "met"}
-        state = "skipped" if t["met"] is None else "met" if t["met"] else "MISSED"
-        print(f"  [{state}] {name}: {json.dumps(detail, ensure_ascii=False)}")
+    print("\n".join(summarise_targets(report["targets"])))
 
 
 if __name__ == "__main__":

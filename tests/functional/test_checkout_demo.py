@@ -44,13 +44,15 @@ def pay(client, pay_url):
 
 
 def test_checkout_holds_stock_and_creates_a_pending_order(client, oil):
+    before = utcnow()
     pay_url = start(client, oil)
+    after = utcnow()
     assert "/demo-pay/demo_cs_" in pay_url
     order = only_order()
     assert order.status == "pending_payment"
     assert (order.subtotal_pence, order.shipping_pence, order.total_pence) == (2097, 495, 2592)
     assert [(l.sku, l.quantity, l.unit_price_pence) for l in order.lines] == [(oil.variants[0].sku, 3, 699)]
-    assert order.hold_expires_at > utcnow() + timedelta(minutes=29)
+    assert before + timedelta(minutes=30) <= order.hold_expires_at <= after + timedelta(minutes=30)
     assert stock_of(oil.variants[0].id) == 7
     assert_ledger_balances()
 

@@ -75,6 +75,11 @@ def _sign_in(user, remember=False) -> None:
     login_user(user, remember=remember)
 
 
+def _landing(user) -> str:
+    """Where someone goes after signing in with no `next`: admins come to work, not to shop."""
+    return url_for("admin.dashboard") if user.is_admin else url_for("accounts.home")
+
+
 def _page(template, status=200, **context):
     return render_template(template, **context), status
 
@@ -131,7 +136,7 @@ def sign_in():
                      errors=["That email and password don't match an account. Check them, or reset your password."])
     _sign_in(user, remember=form.remember.data)
     flash("You're signed in.", "success")
-    return redirect(safe_next(form.next.data) or url_for("accounts.home"), code=303)
+    return redirect(safe_next(form.next.data) or _landing(user), code=303)
 
 
 @bp.post("/sign-out")
@@ -178,7 +183,7 @@ def reset_password(token):
             return _page("accounts/reset_password.html", 400, form=form, errors=[str(error)])
         _sign_in(user)
         flash("Your password is changed and you're signed in. Any other devices have been signed out.", "success")
-        return redirect(url_for("accounts.home"), code=303)
+        return redirect(_landing(user), code=303)
     return _page("accounts/reset_password.html", form=form)
 
 

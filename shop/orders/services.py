@@ -208,6 +208,7 @@ def send_order_confirmation(order: Order) -> None:
     context = {
         "order": order,
         "order_url": url_for("checkout.order_page", token=order.token, _external=True),
+        "receipt_url": url_for("checkout.order_receipt", token=order.token, _external=True),
         "guides": [(g, url_for("guides.detail", slug=g.slug, _external=True)) for g in guides_for(order)],
     }
     send_email_or_log(

@@ -4,10 +4,9 @@ Parsing is forgiving where a sane page exists (a bad page number becomes page 1,
 unknown sort becomes the default) and strict where guessing would mislead (an unknown
 category or filter is a 400 with a message).
 """
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 MAX_QUERY_LENGTH = 200
-MAX_TERMS = 8
 SORTS = {
     "name": "Name A–Z",
     "price": "Price: low to high",
@@ -31,7 +30,6 @@ class ListingQuery:
     avoid: tuple[str, ...] = ()
     sort: str = DEFAULT_SORT
     page: int = 1
-    terms: tuple[str, ...] = field(default=(), compare=False)
 
     @classmethod
     def from_args(cls, args) -> "ListingQuery":
@@ -52,7 +50,6 @@ class ListingQuery:
             avoid=_slugs(args.getlist("avoid")),
             sort=sort,
             page=_page(args.get("page")),
-            terms=tuple(dict.fromkeys(q.lower().split()))[:MAX_TERMS],
         )
 
     def with_page(self, page: int) -> "ListingQuery":

@@ -12,6 +12,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from shop.catalog.listing import BadListingQuery, ListingQuery
 from shop.catalog.models import Category, Flag, Product, Variant, product_flags
+from shop.catalog.search import escape_like, search_conditions
 from shop.extensions import db
 
 
@@ -100,10 +101,6 @@ def list_flags() -> list[Flag]:
     return list(db.session.scalars(select(Flag).order_by(Flag.kind.desc(), Flag.name)))
 
 
-def _escape_like(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _filters(query: ListingQuery, categories: list[Category], flags: list[Flag]) -> list:
     conditions = [Product.published.is_(True)]
     if query.category:
@@ -126,16 +123,7 @@ def _filters(query: ListingQuery, categories: list[Category], flags: list[Flag])
             and_(product_flags.c.product_id == Product.id, product_flags.c.flag_id == flag.id)
         )
         conditions.append(has_flag if wanted else ~has_flag)
-    for term in query.terms:
-        pattern = f"%{_escape_like(term)}%"
-        conditions.append(
-            or_(
-                *(
-                    column.ilike(pattern, escape="\\")
-                    for column in (Product.name, Product.summary, Product.description, Product.ingredients)
-                )
-            )
-        )
+    conditions += search_conditions(query.q, flags)
     return conditions
 
 
@@ -233,7 +221,7 @@ def _sizes_matching(q: str):
     query = select(Variant).join(Variant.product).where(Product.published.is_(True))
     q = (q or "").strip()[:100]
     if q:
-        like = f"%{_escape_like(q.lower())}%"
+        like = f"%{escape_like(q.lower())}%"
         query = query.where(or_(*(func.lower(column).like(like, escape="\\")
                                   for column in (Variant.sku, Product.name, Variant.size_label))))
     return query

@@ -3,6 +3,7 @@
 A plan stores products, quantities, notes and guides. It never stores who the patient is: the
 practitioner learns only how often the link was opened and how many orders came from it.
 """
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
@@ -10,7 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from shop.accounts.models import User
 from shop.cart.services import CartError, PlanDiscount
-from shop.careplans.models import MAX_NOTE_LENGTH, CarePlan, CarePlanItem, new_plan_token
+from shop.careplans.models import CarePlan, CarePlanItem, new_plan_token
 from shop.catalog.models import Product, Variant, utcnow
 from shop.extensions import db
 from shop.guides.models import Guide
@@ -42,19 +43,6 @@ def _clean_title(title: str) -> str:
     if len(title) > 120:
         raise PlanError("Keep the title under 120 characters.")
     return title
-
-
-def _clean_note(note: str) -> str:
-    note = (note or "").strip()
-    if len(note) > MAX_NOTE_LENGTH:
-        raise PlanError(f"Keep each note under {MAX_NOTE_LENGTH} characters.")
-    return note
-
-
-def _check_quantity(quantity, max_per_line: int) -> int:
-    if not isinstance(quantity, int) or not 1 <= quantity <= max_per_line:
-        raise PlanError(f"Choose a quantity from 1 to {max_per_line}.")
-    return quantity
 
 
 def plans_of(user: User) -> list[tuple[CarePlan, int]]:
@@ -99,68 +87,31 @@ def create_plan(user: User, title: str, is_template: bool = False) -> CarePlan:
     return plan
 
 
-def _touch(plan: CarePlan) -> None:
+def touch(plan: CarePlan) -> None:
+    """Commit a change to the plan, newest first in the practitioner's list."""
     plan.updated_at = utcnow()
     db.session.commit()
 
 
-def rename_plan(plan: CarePlan, title: str, is_template: bool) -> None:
-    plan.title = _clean_title(title)
-    plan.is_template = bool(is_template)
-    _touch(plan)
+COPY_SUFFIX = re.compile(r" \(copy(?: (\d+))?\)$")
 
 
-def add_item(plan: CarePlan, variant_id: int, quantity: int, note: str, *, max_per_line: int) -> CarePlanItem:
-    _check_quantity(quantity, max_per_line)
-    note = _clean_note(note)
-    variant = db.session.get(Variant, variant_id)
-    if variant is None or not variant.product.published:
-        raise PlanError("That product is not available.")
-    existing = next((item for item in plan.items if item.variant_id == variant_id), None)
-    if existing is not None:
-        existing.quantity, existing.note = quantity, note or existing.note
-        _touch(plan)
-        return existing
-    if len(plan.items) >= MAX_ITEMS:
-        raise PlanError(f"A plan can hold up to {MAX_ITEMS} products.")
-    item = CarePlanItem(variant_id=variant_id, quantity=quantity, note=note, position=len(plan.items))
-    plan.items.append(item)
-    _touch(plan)
-    return item
-
-
-def _item(plan: CarePlan, item_id: int) -> CarePlanItem:
-    item = next((i for i in plan.items if i.id == item_id), None)
-    if item is None:
-        raise PlanError("That product is not in this plan.")
-    return item
-
-
-def update_item(plan: CarePlan, item_id: int, quantity: int, note: str, *, max_per_line: int) -> None:
-    item = _item(plan, item_id)
-    item.quantity = _check_quantity(quantity, max_per_line)
-    item.note = _clean_note(note)
-    _touch(plan)
-
-
-def remove_item(plan: CarePlan, item_id: int) -> None:
-    plan.items.remove(_item(plan, item_id))
-    _touch(plan)
-
-
-def set_guides(plan: CarePlan, guide_ids: list[int]) -> None:
-    wanted = set(guide_ids)
-    guides = db.session.scalars(select(Guide).where(Guide.id.in_(wanted), Guide.published.is_(True))).all() if wanted else []
-    if len(guides) != len(wanted):
-        raise PlanError("One of those guides is not available.")
-    plan.guides = list(guides)
-    _touch(plan)
+def copy_title(title: str, taken: set[str]) -> str:
+    """“Neck (copy)”, then “Neck (copy 2)”…: the copy is never mistaken for the plan it came from."""
+    base = COPY_SUFFIX.sub("", title)
+    n = 1
+    while True:
+        suffix = " (copy)" if n == 1 else f" (copy {n})"
+        candidate = base[:120 - len(suffix)] + suffix
+        if candidate not in taken:
+            return candidate
+        n += 1
 
 
 def copy_plan(plan: CarePlan, owner: User) -> CarePlan:
     """A new plan with the same products, notes and guides, and its own link: the next patient's."""
-    title = plan.title if not plan.is_template else f"{plan.title} (copy)"
-    copy = CarePlan(practitioner_id=owner.id, title=_clean_title(title[:120]), is_template=False)
+    taken = set(db.session.scalars(select(CarePlan.title).where(CarePlan.practitioner_id == owner.id)))
+    copy = CarePlan(practitioner_id=owner.id, title=copy_title(plan.title, taken), is_template=False)
     copy.items = [CarePlanItem(variant_id=i.variant_id, quantity=i.quantity, note=i.note, position=n)
                   for n, i in enumerate(plan.items)]
     copy.guides = list(plan.guides)
@@ -172,14 +123,21 @@ def copy_plan(plan: CarePlan, owner: User) -> CarePlan:
 def revoke(plan: CarePlan) -> None:
     if plan.revoked_at is None:
         plan.revoked_at = utcnow()
-        _touch(plan)
+        touch(plan)
+
+
+def restore_link(plan: CarePlan) -> None:
+    """Undo a revoke: the same link, so printed QR codes work again."""
+    if plan.revoked_at is not None:
+        plan.revoked_at = None
+        touch(plan)
 
 
 def new_link(plan: CarePlan) -> None:
-    """A fresh link (the old one stops working), e.g. after revoking one shared by mistake."""
+    """A fresh link (the old one stops working for good), e.g. after revoking one shared by mistake."""
     plan.token = new_plan_token()
     plan.revoked_at = None
-    _touch(plan)
+    touch(plan)
 
 
 # --- the patient's side ---------------------------------------------------------------------
@@ -246,15 +204,18 @@ def plan_discount_for(remembered) -> PlanDiscount | None:
         return None
     plan = db.session.scalar(
         select(CarePlan).where(CarePlan.id == plan_id, CarePlan.token == token, CarePlan.revoked_at.is_(None))
-        .options(selectinload(CarePlan.items), joinedload(CarePlan.practitioner))
+        .options(selectinload(CarePlan.items), joinedload(CarePlan.practitioner), selectinload(CarePlan.guides))
     )
     if plan is None:
         return None
     account = plan.practitioner.trade_account
     percent = account.patient_discount_percent if account is not None and account.status == "approved" else 0
-    clinic = account.clinic_name if account is not None else "your practitioner"
+    clinic = account.clinic_name if account is not None else ""
     return PlanDiscount(plan_id=plan.id, percent=percent, variant_ids=frozenset(i.variant_id for i in plan.items),
-                        label=f"{percent}% patient discount from {clinic}")
+                        label=f"{percent}% patient discount from {clinic or 'your practitioner'}",
+                        title=plan.title, practitioner=plan.practitioner.name, clinic=clinic,
+                        notes={i.variant_id: i.note for i in plan.items if i.note},
+                        guides=tuple(g for g in plan.guides if g.published))
 
 
 def set_patient_discount(email: str, percent: int) -> None:

@@ -1,22 +1,22 @@
 """Care plan pages: the practitioner's (build, share, revoke) and the patient's (open, add to cart)."""
 import io
+import re
 from functools import wraps
 
 import segno
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms import BooleanField, StringField
+from wtforms.validators import InputRequired, Length
 
-from shop.cart.forms import ID_RANGE, first_error
+from shop.cart.forms import first_error
 from shop.cart.services import CartError
 from shop.cart.views import current_cart, save_cart
-from shop.careplans.models import MAX_NOTE_LENGTH
+from shop.careplans.editing import Addition, PlanEdit, PlanProblems, save_plan
 from shop.careplans.services import (
     PlanError,
     PlanNotFound,
-    add_item,
     can_make_plans,
     choose_items,
     copy_plan,
@@ -28,11 +28,8 @@ from shop.careplans.services import (
     orders_from,
     plan_of,
     plans_of,
-    remove_item,
-    rename_plan,
+    restore_link,
     revoke,
-    set_guides,
-    update_item,
 )
 from shop.catalog.services import find_sizes
 from shop.extensions import limiter
@@ -48,17 +45,6 @@ class PlanForm(FlaskForm):
     title = StringField("Plan title", validators=[InputRequired("Give the plan a title."), Length(max=120)],
                         description="For example “Lower back, weeks 1–4”. Patients see it; don't put their name in it.")
     is_template = BooleanField("Keep as a template for other patients")
-
-
-class ItemForm(FlaskForm):
-    variant_id = IntegerField(validators=[InputRequired("Choose a product."), ID_RANGE])
-    quantity = IntegerField("Quantity", default=1, validators=[InputRequired("Enter the quantity as a whole number.")])
-    note = TextAreaField("How to use it", validators=[Optional(), Length(max=MAX_NOTE_LENGTH)])
-
-
-class ItemEditForm(FlaskForm):
-    quantity = IntegerField("Quantity", validators=[InputRequired("Enter the quantity as a whole number.")])
-    note = TextAreaField("How to use it", validators=[Optional(), Length(max=MAX_NOTE_LENGTH)])
 
 
 class PlainForm(FlaskForm):
@@ -87,12 +73,11 @@ def _own_plan(plan_id):
     return plan
 
 
-def _plan_page(plan, status=200, errors=(), item_form=None):
-    q = request.args.get("q", "")[:100]
+def _plan_page(plan, status=200, errors=(), typed=None, q=None):
+    q = (request.args.get("q", "") if q is None else q)[:100]
     return render_template(
         "careplans/edit.html", plan=plan, orders=orders_from(plan), results=find_sizes(q, limit=20) if q.strip() else [], q=q,
-        plan_form=PlanForm(obj=plan, formdata=None), item_form=item_form or ItemForm(formdata=None),
-        guides=list_guides(), errors=list(errors), form=PlainForm(),
+        guides=list_guides(), errors=list(errors), typed=typed, form=PlainForm(),
         link=url_for("careplans.patient_view", token=plan.token, _external=True),
     ), status
 
@@ -126,79 +111,91 @@ def edit(plan_id):
     return _plan_page(_own_plan(plan_id))
 
 
-def _change(plan_id, change, message):
-    """Run one change to the practitioner's own plan; a PlanError re-renders the page with a 400."""
+ITEM_QUANTITY = re.compile(r"^qty-(\d{1,9})$")
+ACTION = re.compile(r"^(save|find|copy|revoke|new-link|restore-link|remove-\d{1,9}|add-\d{1,9})$")
+
+
+def _id(raw) -> int:
+    return int(raw) if raw.isdigit() and len(raw) <= 9 else -1  # -1 names nothing: the service says so
+
+
+def _edit_from(form) -> tuple[PlanEdit, str]:
+    """The editor's one form: the plan as typed, and which button was pressed."""
+    action = form.get("action", "save")
+    action = action if ACTION.match(action) else "save"
+    edit = PlanEdit(
+        title=form.get("title", ""), is_template=form.get("is_template") in ("y", "on"),
+        items={int(m.group(1)): (form.get(key, ""), form.get(f"note-{m.group(1)}", ""))
+               for key in form if (m := ITEM_QUANTITY.match(key))},
+        guide_ids=[_id(v) for v in form.getlist("guide_id")],
+    )
+    kind, _, ref = action.partition("-")
+    if kind == "remove":
+        edit.remove_item_id = int(ref)
+    elif kind == "add":
+        edit.add = Addition(int(ref), form.get(f"add-qty-{ref}", ""), form.get(f"add-note-{ref}", ""))
+    return edit, action
+
+
+def _saved_message(saved) -> str:
+    if saved.added:
+        return f"Plan saved, with {saved.added} added."
+    if saved.removed:
+        return f"Plan saved, with {saved.removed} removed."
+    return "Plan saved."
+
+
+@bp.post("/plans/<int:plan_id>")
+@practitioners_only
+def save(plan_id):
+    """Every button on the editor comes here: what was typed is saved first, then the button's own step."""
+    if not PlainForm().validate():
+        abort(400)
     plan = _own_plan(plan_id)
+    edit, action = _edit_from(request.form)
+    q = request.form.get("q", "").strip()[:100]
     try:
-        change(plan)
-    except (PlanError, CartError) as error:
-        return _plan_page(plan, 400, [str(error)])
-    flash(message, "success")
+        saved = save_plan(plan, edit, max_per_line=_limit())
+    except PlanProblems as error:
+        return _plan_page(plan, 400, error.problems, typed=request.form, q=q)
+    if action == "copy":
+        return _copy(plan, saved_first=True)
+    if action == "revoke":
+        flash("Plan saved. Check what revoking the link means before you go ahead.", "info")
+        return redirect(url_for("careplans.revoke_link", plan_id=plan.id), code=303)
+    if action == "new-link":
+        new_link(plan)
+        flash("Plan saved. It has a new link and QR code; the old link no longer works, for good.", "success")
+    elif action == "restore-link":
+        restore_link(plan)
+        flash("Plan saved. Its link works again, and so do printed QR codes.", "success")
+    else:
+        flash(_saved_message(saved), "success")
+    # A search typed in the editor is kept, so the results show beside the saved plan.
+    return redirect(url_for("careplans.edit", plan_id=plan.id, q=q or None) + ("#add-heading" if q else ""), code=303)
+
+
+@bp.route("/plans/<int:plan_id>/revoke", methods=["GET", "POST"])
+@practitioners_only
+def revoke_link(plan_id):
+    """Revoking stops printed QR codes working, so it is asked first, on a page of its own."""
+    plan = _own_plan(plan_id)
+    if request.method == "GET":
+        return render_template("careplans/revoke.html", plan=plan, form=PlainForm())
+    if not PlainForm().validate():
+        abort(400)
+    revoke(plan)
+    flash("The link is revoked: it and its QR code show a “no longer available” page from now on. "
+          "You can restore it, or make a new link, below.", "success")
     return redirect(url_for("careplans.edit", plan_id=plan.id), code=303)
 
 
-@bp.post("/plans/<int:plan_id>/title")
-@practitioners_only
-def retitle(plan_id):
-    form = PlanForm()
-    if not form.validate():
-        return _plan_page(_own_plan(plan_id), 400, [first_error(form)])
-    return _change(plan_id, lambda plan: rename_plan(plan, form.title.data, form.is_template.data), "Plan saved.")
-
-
-@bp.post("/plans/<int:plan_id>/items")
-@practitioners_only
-def add(plan_id):
-    form = ItemForm()
-    if not form.validate():
-        return _plan_page(_own_plan(plan_id), 400, [first_error(form)], item_form=form)
-    return _change(plan_id, lambda plan: add_item(plan, form.variant_id.data, form.quantity.data, form.note.data or "",
-                                                   max_per_line=_limit()), "Added to the plan.")
-
-
-@bp.post("/plans/<int:plan_id>/items/<int:item_id>")
-@practitioners_only
-def change_item(plan_id, item_id):
-    form = ItemEditForm()
-    if not form.validate():
-        return _plan_page(_own_plan(plan_id), 400, [first_error(form)])
-    return _change(plan_id, lambda plan: update_item(plan, item_id, form.quantity.data, form.note.data or "",
-                                                      max_per_line=_limit()), "Saved.")
-
-
-@bp.post("/plans/<int:plan_id>/items/<int:item_id>/remove")
-@practitioners_only
-def drop_item(plan_id, item_id):
-    if not PlainForm().validate():
-        abort(400)
-    return _change(plan_id, lambda plan: remove_item(plan, item_id), "Removed from the plan.")
-
-
-@bp.post("/plans/<int:plan_id>/guides")
-@practitioners_only
-def guides(plan_id):
-    if not PlainForm().validate():
-        abort(400)
-    raw = request.form.getlist("guide_id")
-    if not all(value.isdigit() for value in raw):
-        return _plan_page(_own_plan(plan_id), 400, ["One of those guides is not available."])
-    return _change(plan_id, lambda plan: set_guides(plan, [int(v) for v in raw]), "Guides saved.")
-
-
-@bp.post("/plans/<int:plan_id>/revoke")
-@practitioners_only
-def revoke_link(plan_id):
-    if not PlainForm().validate():
-        abort(400)
-    return _change(plan_id, revoke, "The link is revoked: it shows a “no longer available” page from now on.")
-
-
-@bp.post("/plans/<int:plan_id>/new-link")
-@practitioners_only
-def renew_link(plan_id):
-    if not PlainForm().validate():
-        abort(400)
-    return _change(plan_id, new_link, "The plan has a new link; the old one no longer works.")
+def _copy(plan, saved_first=False):
+    copy = copy_plan(plan, current_user)
+    origin = f"the template “{plan.title}”" if plan.is_template else f"“{plan.title}”"
+    flash(f"{'Plan saved. ' if saved_first else ''}This is a new plan, “{copy.title}”, copied from {origin} with its own link. "
+          "Adjust it for this patient.", "success")
+    return redirect(url_for("careplans.edit", plan_id=copy.id), code=303)
 
 
 @bp.post("/plans/<int:plan_id>/copy")
@@ -206,9 +203,7 @@ def renew_link(plan_id):
 def copy(plan_id):
     if not PlainForm().validate():
         abort(400)
-    plan = copy_plan(_own_plan(plan_id), current_user)
-    flash("A new plan from the template, with its own link. Adjust it for this patient.", "success")
-    return redirect(url_for("careplans.edit", plan_id=plan.id), code=303)
+    return _copy(_own_plan(plan_id))
 
 
 @bp.get("/plans/<int:plan_id>/qr.svg")

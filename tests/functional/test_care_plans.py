@@ -31,16 +31,38 @@ def post(client, url, data=None, token_from="/account"):
     return client.post(url, data={**(data or {}), "csrf_token": page_token(client, token_from)})
 
 
+def editor_form(plan, **changes):
+    """The plan editor's one form as the page fills it in, with the practitioner's changes on top."""
+    db.session.expire_all()
+    plan = db.session.get(CarePlan, plan.id)
+    data = {"title": plan.title, "guide_id": [str(g.id) for g in plan.guides]}
+    if plan.is_template:
+        data["is_template"] = "y"
+    for item in plan.items:
+        data[f"qty-{item.id}"], data[f"note-{item.id}"] = str(item.quantity), item.note
+    data.update(changes)
+    return data
+
+
+def save(client, plan, **changes):
+    return post(client, f"/plans/{plan.id}", editor_form(plan, **changes))
+
+
+def add_to_plan(client, plan, variant, quantity, note="", **changes):
+    return save(client, plan, action=f"add-{variant.id}", **{f"add-qty-{variant.id}": str(quantity), f"add-note-{variant.id}": note},
+                **changes)
+
+
 def build_plan(client, products, title="Lower back, weeks 1–4"):
     arnica, almond, gel = products
     created = post(client, "/plans", {"title": title})
     assert created.status_code == 303
-    plan_id = int(created.headers["Location"].rsplit("/", 1)[1])
+    plan = db.session.get(CarePlan, int(created.headers["Location"].rsplit("/", 1)[1]))
     for product, quantity, note in ((arnica, 1, "Twice daily after a warm shower."), (almond, 2, "For the evening massage."),
                                     (gel, 1, "")):
-        answer = post(client, f"/plans/{plan_id}/items", {"variant_id": product.variants[0].id, "quantity": quantity, "note": note})
-        assert answer.status_code == 303
-    return db.session.get(CarePlan, plan_id)
+        assert add_to_plan(client, plan, product.variants[0], quantity, note).status_code == 303
+    db.session.expire_all()
+    return db.session.get(CarePlan, plan.id)
 
 
 def cart_of(client):
@@ -70,8 +92,9 @@ def test_only_the_owner_sees_or_changes_a_plan(app, products):
     assert other.get(f"/plans/{plan.id}").status_code == 404
     assert other.get(f"/plans/{plan.id}/qr.svg").status_code == 404
     item = plan.items[0]
-    for url, data in ((f"/plans/{plan.id}/title", {"title": "Mine now"}), (f"/plans/{plan.id}/revoke", {}),
-                      (f"/plans/{plan.id}/items/{item.id}/remove", {}), (f"/plans/{plan.id}/copy", {})):
+    assert other.get(f"/plans/{plan.id}/revoke").status_code == 404
+    for url, data in ((f"/plans/{plan.id}", editor_form(plan, title="Mine now")), (f"/plans/{plan.id}/revoke", {}),
+                      (f"/plans/{plan.id}", editor_form(plan, action=f"remove-{item.id}")), (f"/plans/{plan.id}/copy", {})):
         assert post(other, url, data).status_code == 404, url
     db.session.expire_all()
     assert (plan.title, plan.is_live, len(plan.items)) == ("Lower back, weeks 1–4", True, 3)
@@ -88,10 +111,10 @@ def test_building_and_editing_a_plan(app, products):
         ("Arnica Cream", 1, "Twice daily after a warm shower."), ("Sweet Almond Oil", 2, "For the evening massage."),
         ("Cooling Gel", 1, "")]
     first = plan.items[0]
-    assert post(client, f"/plans/{plan.id}/items/{first.id}", {"quantity": 3, "note": "Morning only."}).status_code == 303
-    assert post(client, f"/plans/{plan.id}/items/{plan.items[2].id}/remove").status_code == 303
+    assert save(client, plan, **{f"qty-{first.id}": "3", f"note-{first.id}": "Morning only."}).status_code == 303
+    assert save(client, plan, action=f"remove-{plan.items[2].id}").status_code == 303
     guide = make.guide("Patch testing")
-    assert post(client, f"/plans/{plan.id}/guides", {"guide_id": guide.id}).status_code == 303
+    assert save(client, plan, guide_id=[str(guide.id)]).status_code == 303
     db.session.expire_all()
     assert [(i.quantity, i.note) for i in plan.items] == [(3, "Morning only."), (2, "For the evening massage.")]
     assert [g.title for g in plan.guides] == ["Patch testing"]
@@ -101,23 +124,105 @@ def test_building_and_editing_a_plan(app, products):
     assert qr.status_code == 200 and qr.mimetype == "image/svg+xml" and b"<svg" in qr.data
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"quantity": 0}, "from 1 to 99"), ({"quantity": 100}, "from 1 to 99"), ({"quantity": "lots"}, "whole number"),
-    ({"quantity": 1, "note": "x" * 301}, "300"),
+@pytest.mark.parametrize("quantity, note, message", [
+    (0, "", "from 1 to 99"), (100, "", "from 1 to 99"), ("lots", "", "from 1 to 99"), (1, "x" * 301, "300"),
 ])
-def test_bad_items_are_refused_and_nothing_changes(app, products, data, message):
+def test_bad_items_are_refused_and_nothing_changes(app, products, quantity, note, message):
     client = practitioner(app)
     plan = build_plan(client, products)
-    answer = post(client, f"/plans/{plan.id}/items", {"variant_id": products[0].variants[0].id, **data})
+    answer = add_to_plan(client, plan, products[0].variants[0], quantity, note)
     assert answer.status_code == 400 and message in answer.get_data(as_text=True)
     db.session.expire_all()
     assert [i.quantity for i in plan.items] == [1, 2, 1]
 
 
+def test_one_save_keeps_notes_quantities_title_and_guides_together(app, products):
+    # The editor used to have a form per product and one for guides: "Save guides" said "Guides saved."
+    # and threw away the note just typed. Now every button saves the whole page.
+    client = practitioner(app)
+    plan = build_plan(client, products)
+    arnica_item, almond_item, gel_item = plan.items
+    guide = make.guide("Patch testing")
+    answer = save(client, plan, title="Lower back, weeks 5–8", guide_id=[str(guide.id)],
+                  **{f"note-{arnica_item.id}": "Once daily now.", f"qty-{almond_item.id}": "3"})
+    assert answer.status_code == 303
+    assert "Plan saved." in client.get(answer.headers["Location"]).get_data(as_text=True)
+    db.session.expire_all()
+    assert plan.title == "Lower back, weeks 5–8" and [g.title for g in plan.guides] == ["Patch testing"]
+    assert [(i.quantity, i.note) for i in plan.items] == [(1, "Once daily now."), (3, "For the evening massage."), (1, "")]
+
+    # Removing one product saves what was typed for the others too.
+    answer = save(client, plan, action=f"remove-{gel_item.id}", **{f"note-{almond_item.id}": "Evenings, after a bath."})
+    assert answer.status_code == 303
+    assert "Cooling Gel (100 ml) removed" in client.get(answer.headers["Location"]).get_data(as_text=True)
+    db.session.expire_all()
+    assert [(i.variant.product.name, i.note) for i in plan.items] == [
+        ("Arnica Cream", "Once daily now."), ("Sweet Almond Oil", "Evenings, after a bath.")]
+
+
+def test_a_save_with_problems_names_each_one_keeps_what_was_typed_and_writes_nothing(app, products):
+    client = practitioner(app)
+    plan = build_plan(client, products)
+    arnica_item, almond_item, gel_item = plan.items
+    guide = make.guide("Patch testing")
+    answer = save(client, plan, title="  ", guide_id=[str(guide.id)],
+                  **{f"qty-{arnica_item.id}": "0", f"note-{almond_item.id}": "x" * 301, f"note-{gel_item.id}": "Cool, not cold."})
+    assert answer.status_code == 400
+    text = answer.get_data(as_text=True)
+    for message in ("Give the plan a title", "Arnica Cream (100 ml): choose a quantity from 1 to 99.",
+                    "Sweet Almond Oil (250 ml): keep the note under 300 characters."):
+        assert message in text
+    assert "Cool, not cold.</textarea>" in text and f'name="qty-{arnica_item.id}" type="number"' in text
+    assert re.search(rf'value="{guide.id}" checked', text)  # the ticked guide stays ticked
+    db.session.expire_all()
+    assert plan.title == "Lower back, weeks 1–4" and plan.guides == []
+    assert [(i.quantity, i.note) for i in plan.items] == [
+        (1, "Twice daily after a warm shower."), (2, "For the evening massage."), (1, "")]
+
+
+def test_revoking_a_link_is_asked_first_and_can_be_undone(app, products):
+    client = practitioner(app)
+    plan = build_plan(client, products)
+    patient = app.test_client()
+    # The editor's button saves, then asks on a page of its own; asking changes nothing.
+    asked = save(client, plan, action="revoke", **{f"note-{plan.items[0].id}": "Mornings."})
+    assert asked.status_code == 303 and asked.headers["Location"].endswith(f"/plans/{plan.id}/revoke")
+    page = client.get(asked.headers["Location"]).get_data(as_text=True)
+    assert "printed or shared QR code" in page and "Revoke the link" in page and "Keep the link" in page
+    db.session.expire_all()
+    assert plan.is_live and plan.items[0].note == "Mornings."
+    assert patient.get(f"/plan/{plan.token}").status_code == 200
+
+    revoked = post(client, f"/plans/{plan.id}/revoke", token_from=f"/plans/{plan.id}/revoke")
+    assert revoked.status_code == 303
+    assert patient.get(f"/plan/{plan.token}").status_code == 404
+    assert "Restore the link" in client.get(f"/plans/{plan.id}").get_data(as_text=True)
+
+    token = plan.token
+    assert save(client, plan, action="restore-link").status_code == 303
+    db.session.expire_all()
+    assert plan.is_live and plan.token == token  # the same link: printed QR codes work again
+    assert patient.get(f"/plan/{token}").status_code == 200
+
+
+def test_a_copy_of_a_plan_says_what_it_was_copied_from_and_has_its_own_title(app, products):
+    client = practitioner(app)
+    plan = build_plan(client, products, title="Neck and shoulders")
+    copied = post(client, f"/plans/{plan.id}/copy")
+    page = client.get(copied.headers["Location"]).get_data(as_text=True)
+    flash = re.search(r'<p class="flash flash-success">(.*?)</p>', page).group(1)
+    assert "template" not in flash and "copied from “Neck and shoulders”" in flash  # it was not a template
+    assert "<h1>Neck and shoulders (copy)</h1>" in page
+    again = save(client, plan, action="copy")
+    titles = db.session.scalars(select(CarePlan.title).order_by(CarePlan.id)).all()
+    assert titles == ["Neck and shoulders", "Neck and shoulders (copy)", "Neck and shoulders (copy 2)"]
+    assert "“Neck and shoulders (copy 2)”" in client.get(again.headers["Location"]).get_data(as_text=True)
+
+
 def test_a_template_is_reused_with_a_new_link(app, products):
     client = practitioner(app)
     template = build_plan(client, products, title="Post-op knee")
-    assert post(client, f"/plans/{template.id}/title", {"title": "Post-op knee", "is_template": "y"}).status_code == 303
+    assert save(client, template, is_template="y").status_code == 303
     copied = post(client, f"/plans/{template.id}/copy")
     assert copied.status_code == 303
     copy = db.session.get(CarePlan, int(copied.headers["Location"].rsplit("/", 1)[1]))
@@ -139,7 +244,7 @@ def test_revoked_and_unknown_links_show_a_friendly_page(app, products):
     assert patient.get("/plan/not-a-token").status_code == 404
 
     old = plan.token
-    post(client, f"/plans/{plan.id}/new-link")
+    save(client, plan, action="new-link")
     db.session.expire_all()
     assert plan.token != old
     assert patient.get(f"/plan/{old}").status_code == 404
@@ -175,7 +280,7 @@ def test_guessing_plan_links_is_rate_limited(app, products):
 def test_the_patient_sees_the_plan_with_notes_allergens_and_cautions(app, products):
     client = practitioner(app)
     plan = build_plan(client, products)
-    post(client, f"/plans/{plan.id}/items/{plan.items[2].id}", {"quantity": 1, "note": "<script>alert(1)</script> gently"})
+    save(client, plan, **{f"note-{plan.items[2].id}": "<script>alert(1)</script> gently"})
     page = app.test_client().get(f"/plan/{plan.token}").get_data(as_text=True)
     assert "Jo Physio" in page and "Harbour Physio" in page and "Lower back, weeks 1–4" in page
     assert "Twice daily after a warm shower." in page

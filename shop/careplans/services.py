@@ -14,7 +14,6 @@ from shop.cart.services import CartError, PlanDiscount
 from shop.careplans.models import CarePlan, CarePlanItem, new_plan_token
 from shop.catalog.models import Product, Variant, utcnow
 from shop.extensions import db
-from shop.guides.models import Guide
 from shop.orders.models import Order
 
 # Orders a plan is credited with: money was taken, or is on its way.

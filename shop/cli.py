@@ -73,11 +73,15 @@ def reject_practitioner(email, reason):
 @click.argument("percent", type=click.IntRange(0, 50))
 def set_patient_discount_command(email, percent):
     """Give a clinic's patients PERCENT off what they buy from its care plans (0 to stop)."""
-    from shop.careplans.services import PlanError, set_patient_discount
+    from shop.accounts.backoffice import set_discount
+    from shop.accounts.services import AccountError, find_user
 
+    user = find_user(email)
+    if user is None or user.trade_account is None:
+        raise click.ClickException(f"No trade account for {email}.")
     try:
-        set_patient_discount(email, percent)
-    except PlanError as error:
+        set_discount(user.trade_account.id, str(percent), actor=None)  # audited as the command line
+    except AccountError as error:
         raise click.ClickException(str(error))
     click.echo(f"Patients of {email}'s care plans now get {percent}% off.")
 

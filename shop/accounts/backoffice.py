@@ -1,12 +1,12 @@
 """Practitioner applications in the back office: review, approve, reject, suspend.
 
-Decisions go through `decide_trade` (which emails the applicant); the audit entry is written
-in the same transaction.
+Decisions go through `decide_trade` (which emails the applicant and writes the audit entry in
+the same transaction), as the command line's do.
 """
 from sqlalchemy import case, select
 
 from shop.accounts.models import TradeAccount, User
-from shop.accounts.services import AccountError, _mail, decide_trade
+from shop.accounts.services import AccountError, _mail, decide_trade, trade_snapshot
 from shop.catalog.models import utcnow
 from shop.extensions import db
 
@@ -26,30 +26,17 @@ def pending_count() -> int:
     return db.session.scalar(select(func.count()).select_from(TradeAccount).where(TradeAccount.status == "pending"))
 
 
-def _snapshot(account: TradeAccount) -> dict:
-    return {"status": account.status, "role": account.user.role, "reason": account.decision_reason}
-
-
 def decide_application(account_id: int, approve: bool, reason: str, *, actor) -> TradeAccount:
-    from shop.audit.services import record_audit
-
     account = db.session.get(TradeAccount, account_id)
     if account is None:
         raise AccountError("There is no such application.")
     if account.status == "suspended" and not approve:
         raise AccountError("This account is suspended; reinstate it by approving it, or leave it suspended.")
-    before = _snapshot(account)
     try:
-        role = account.user.role
-        role = ("practitioner" if role == "customer" else role) if approve else ("customer" if role == "practitioner" else role)
-        after = {"status": "approved" if approve else "rejected", "role": role, "reason": (reason or "").strip()}
-        record_audit(actor, "trade.approve" if approve else "trade.reject", account, before, after,
-                             summary=f"{'approved' if approve else 'rejected'} {account.user.email} ({account.clinic_name})")
-        account = decide_trade(account.user.email, approve, reason)  # commits, with the entry, and emails
+        return decide_trade(account.user.email, approve, reason, actor=actor)  # commits, with the entry, and emails
     except AccountError:
         db.session.rollback()
         raise
-    return account
 
 
 def suspend_trade(account_id: int, reason: str, *, actor) -> TradeAccount:
@@ -66,13 +53,13 @@ def suspend_trade(account_id: int, reason: str, *, actor) -> TradeAccount:
         raise AccountError("Keep the reason under 500 characters.")
     if account.status != "approved":
         raise AccountError(f"Only approved accounts can be suspended; this one is {account.status}.")
-    before = _snapshot(account)
+    before = trade_snapshot(account)
     account.status = "suspended"
     account.decision_reason = reason
     account.decided_at = utcnow()
     if account.user.role == "practitioner":
         account.user.role = "customer"
-    record_audit(actor, "trade.suspend", account, before, _snapshot(account),
+    record_audit(actor, "trade.suspend", account, before, trade_snapshot(account),
                  summary=f"suspended {account.user.email} ({account.clinic_name})")
     db.session.commit()
     _mail(account.user.email, "trade_suspended", "Your trade account is suspended", account=account)
@@ -80,7 +67,10 @@ def suspend_trade(account_id: int, reason: str, *, actor) -> TradeAccount:
 
 
 def set_discount(account_id: int, percent_text: str, *, actor) -> TradeAccount:
-    """The clinic's patient discount on its care plans (0–50 %), through the care plans' own service."""
+    """The clinic's patient discount on its care plans (0–50 %), through the care plans' own service.
+
+    `actor` None is the command line.
+    """
     from shop.audit.services import record_audit
     from shop.careplans.services import PlanError, set_patient_discount
 

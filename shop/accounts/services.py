@@ -164,18 +164,24 @@ def reset_password(token: str, password: str) -> User:
 
 
 def create_admin(email: str, password: str) -> User:
-    """Create an admin, or promote an existing account and give it this password."""
+    """Create an admin, or promote an existing account and give it this password (from the command line)."""
+    from shop.audit.services import record_audit
+
     email = normalise_email(email)
     problem = password_problem(password, email)
     if problem:
         raise AccountError(problem)
     user = db.session.scalar(select(User).where(User.email == email))
+    before = {"role": user.role} if user is not None else {}
     if user is None:
         user = User(email=email)
         db.session.add(user)
     user.role = "admin"
     user.set_password(password)
     user.email_verified_at = user.email_verified_at or utcnow()
+    db.session.flush()
+    record_audit(None, "account.admin", user, before, {"role": "admin", "password": "new password set"},
+                 summary=f"{email} is an admin" if before.get("role") != "admin" else f"new password for {email}")
     db.session.commit()
     return user
 
@@ -193,6 +199,11 @@ class Application:
     postcode: str
     phone: str
     address_line2: str = ""
+
+
+def trade_snapshot(account: TradeAccount) -> dict:
+    """What the audit log keeps of a trade decision."""
+    return {"status": account.status, "role": account.user.role, "reason": account.decision_reason}
 
 
 def apply_for_trade(user: User, application: Application) -> TradeAccount:
@@ -221,8 +232,13 @@ def apply_for_trade(user: User, application: Application) -> TradeAccount:
     return account
 
 
-def decide_trade(email: str, approve: bool, reason: str = "") -> TradeAccount:
-    """Approve or reject a pending (or previously rejected) application, and tell the applicant."""
+def decide_trade(email: str, approve: bool, reason: str = "", *, actor=None) -> TradeAccount:
+    """Approve or reject a pending (or previously rejected) application, and tell the applicant.
+
+    The audit entry is written in the same transaction; `actor` None is the command line.
+    """
+    from shop.audit.services import record_audit
+
     user = find_user(email)
     if user is None or user.trade_account is None:
         raise AccountError(f"No trade account application from {email}.")
@@ -232,6 +248,7 @@ def decide_trade(email: str, approve: bool, reason: str = "") -> TradeAccount:
         raise AccountError("Give a reason for the rejection; the applicant is told it.")
     if approve and account.status == "approved":
         raise AccountError(f"{user.email} is already approved.")
+    before = trade_snapshot(account)
     account.status = "approved" if approve else "rejected"
     account.decision_reason = reason
     account.decided_at = utcnow()
@@ -239,6 +256,8 @@ def decide_trade(email: str, approve: bool, reason: str = "") -> TradeAccount:
         user.role = "practitioner"
     if not approve and user.role == "practitioner":
         user.role = "customer"
+    record_audit(actor, "trade.approve" if approve else "trade.reject", account, before, trade_snapshot(account),
+                 summary=f"{'approved' if approve else 'rejected'} {user.email} ({account.clinic_name})")
     db.session.commit()
     template = "trade_approved" if approve else "trade_rejected"
     subject = "Your trade account is open" if approve else "About your trade account application"

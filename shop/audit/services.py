@@ -7,6 +7,8 @@ from sqlalchemy import func, select
 from shop.audit.models import AuditEntry
 from shop.extensions import db
 
+COMMAND_LINE = "command line"  # the actor of a change made with `flask --app wsgi shop ...`
+
 
 def _plain(value):
     if isinstance(value, dict):
@@ -18,25 +20,35 @@ def _plain(value):
     return str(value)
 
 
-def record_audit(actor, action: str, subject, before: dict | None = None, after: dict | None = None,
-                 summary: str = "") -> AuditEntry:
-    """Add an entry for `actor` (a User or None for the command line) doing `action` to `subject`.
+def _same(old, new) -> bool:
+    # An empty text saved over a missing one is no change to anyone reading the log.
+    return old == new or (old in (None, "") and new in (None, ""))
 
-    `subject` is a model instance (its class name and id are kept) or a (type, id) pair.
+
+def record_audit(actor, action: str, subject, before: dict | None = None, after: dict | None = None,
+                 summary: str = "") -> AuditEntry | None:
+    """Add an entry for `actor` (a User, or None for the command line) doing `action` to `subject`.
+
+    `subject` is a model instance (its class name and id are kept) or a (type, id) pair. Only the
+    fields whose value changed are kept; an edit that changed nothing writes no entry.
     """
+    before, after = _plain(before or {}), _plain(after or {})
+    changed = {k for k in set(before) | set(after) if not _same(before.get(k), after.get(k))}
+    if before and not changed:
+        return None
     if isinstance(subject, tuple):
         subject_type, subject_id = subject
     else:
         subject_type, subject_id = type(subject).__name__, getattr(subject, "id", "")
     entry = AuditEntry(
         actor_id=getattr(actor, "id", None),
-        actor_email=getattr(actor, "email", "") or "command line",
+        actor_email=getattr(actor, "email", "") or COMMAND_LINE,
         action=action,
         subject_type=subject_type,
         subject_id=str(subject_id or ""),
         summary=summary[:300],
-        before_json=json.dumps(_plain(before or {}), sort_keys=True),
-        after_json=json.dumps(_plain(after or {}), sort_keys=True),
+        before_json=json.dumps({k: v for k, v in before.items() if k in changed}, sort_keys=True),
+        after_json=json.dumps({k: v for k, v in after.items() if k in changed}, sort_keys=True),
     )
     db.session.add(entry)
     return entry
@@ -69,9 +81,3 @@ def list_audit(*, subject_type: str = "", action: str = "", actor: str = "", pag
         .limit(per_page).offset((page - 1) * per_page)
     ).all()
     return AuditPage(list(entries), total, page, per_page)
-
-
-def changes(entry: AuditEntry) -> list[tuple[str, object, object]]:
-    """(field, before, after) for every field either side names, for the log page."""
-    before, after = json.loads(entry.before_json or "{}"), json.loads(entry.after_json or "{}")
-    return [(k, before.get(k), after.get(k)) for k in sorted(set(before) | set(after))]

@@ -61,8 +61,11 @@ class ProductFields:
 
 
 def _snapshot(product: Product) -> dict:
-    fields = ProductFields.of(product)
-    return {k: v for k, v in vars(fields).items() if k not in ("description", "how_to_use", "ingredients")}
+    """The product as the audit log names it: the category, flags and guides by name, not by id."""
+    fields = {k: v for k, v in vars(ProductFields.of(product)).items() if k not in ("category_id", "flag_ids", "guide_ids")}
+    category = db.session.get(Category, product.category_id) if product.category_id else None
+    return {**fields, "category": category.name if category else None,
+            "flags": sorted(f.name for f in product.flags), "guides": sorted(g.title for g in product.guides)}
 
 
 def _check_product(fields: ProductFields, product_id: int | None) -> list[str]:

@@ -128,5 +128,12 @@ def load_demo(reset: bool = False) -> LoadResult:
                 products=[products[s] for s in data["products"]],
             )
         )
+    from shop.audit.services import record_audit
+
+    # Only the command line loads it (seed-demo, make run on an empty database): --reset replaces the catalogue.
+    record_audit(None, "catalogue.seed", ("catalogue", "demo"), {},
+                 {"products_loaded": len(products), "sizes_loaded": variant_count, "guides_loaded": len(guide_files),
+                  "replaced_the_old_catalogue": reset},
+                 summary="demo catalogue reloaded, replacing the old one" if reset else "demo catalogue loaded")
     db.session.commit()
     return LoadResult(skipped=False, products=len(products), variants=variant_count, guides=len(guide_files))

@@ -19,6 +19,12 @@ class GuideFields:
     product_ids: list[int] = field(default_factory=list)
 
 
+def _snapshot(title, slug, summary, body, published, products) -> dict:
+    # Products by name: the audit log reads "Arnica Cream", not an id.
+    return {"title": title, "slug": slug, "summary": summary, "body": body, "published": published,
+            "products": sorted(p.name for p in products)}
+
+
 def save_guide(guide_id: int | None, fields: GuideFields, *, actor) -> Guide:
     from shop.audit.services import record_audit
 
@@ -45,8 +51,7 @@ def save_guide(guide_id: int | None, fields: GuideFields, *, actor) -> Guide:
         problems.append("Choose linked products from the list.")
     if problems:
         raise CatalogueError(problems)
-    before = {"title": guide.title, "slug": guide.slug, "published": guide.published,
-              "products": [p.id for p in guide.products]} if guide else {}
+    before = _snapshot(guide.title, guide.slug, guide.summary, guide.body, guide.published, guide.products) if guide else {}
     if guide is None:
         guide = Guide(published_at=utcnow())
         db.session.add(guide)
@@ -56,7 +61,6 @@ def save_guide(guide_id: int | None, fields: GuideFields, *, actor) -> Guide:
     guide.products = products
     db.session.flush()
     record_audit(actor, "guide.update" if before else "guide.create", guide, before,
-                 {"title": title, "slug": slug, "published": fields.published, "products": [p.id for p in products]},
-                 summary=title)
+                 _snapshot(title, slug, summary, body, fields.published, products), summary=title)
     db.session.commit()
     return guide

@@ -160,7 +160,7 @@ def mark_shipped(order_id: int, carrier: str, tracking_number: str, *, actor) ->
     db.session.flush()
     db.session.refresh(order)
     record_audit(actor, "order.ship", order, {"shipped_at": None},
-                 {"shipped_at": order.shipped_at, "carrier": carrier, "tracking_number": tracking_number},
+                 {"shipped_at": order.shipped_at.strftime("%Y-%m-%d %H:%M UTC"), "carrier": carrier, "tracking_number": tracking_number},
                  summary=f"{order.number} shipped with {carrier}")
     db.session.commit()
     if order.email:

@@ -14,6 +14,7 @@ from shop.catalog.models import utcnow
 from shop.extensions import db
 from shop.inventory.models import StockMovement
 from shop.inventory.services import return_to_stock
+from shop.money import format_money
 from shop.orders.models import Order, OrderEvent
 from shop.orders.services import record_refund
 from shop.payments.gateway import Gateway
@@ -127,8 +128,8 @@ def _refund(order_id, amount_pence, reason, note, restock, attempt, gateway, act
         raise RefundError(f"Order {order.number} has already been refunded in full.")
     if amount_pence > remaining:
         raise RefundError(
-            f"You can refund at most {remaining / 100:,.2f} on order {order.number}: "
-            f"it was paid {order.total_pence / 100:,.2f} and {order.refunded_pence / 100:,.2f} is already refunded."
+            f"You can refund at most {format_money(remaining)} on order {order.number}: "
+            f"it was paid {format_money(order.total_pence)} and {format_money(order.refunded_pence)} is already refunded."
         )
     bought = order.quantities
     returned = returned_units(order.id)
@@ -155,13 +156,14 @@ def _refund(order_id, amount_pence, reason, note, restock, attempt, gateway, act
     if restock:
         return_to_stock(restock, order_id=order.id, user_id=actor.id, note=f"refund {refund.id}")
     db.session.add(OrderEvent(order_id=order.id, from_status=order.status, to_status=order.status,
-                              note=f"refund of {refund.amount} pence ({REFUND_REASONS[reason].lower()})"
+                              note=f"refunded {format_money(refund.amount)} ({REFUND_REASONS[reason].lower()})"
                                    + (f", {sum(restock.values())} unit(s) back in stock" if restock else "")
                                    + (f": {note}" if note else "")))
     db.session.refresh(order)
+    skus = {line.variant_id: line.sku for line in order.lines}
     record_audit(actor, "order.refund", order, before,
                  {"refunded_pence": order.refunded_pence, "status": order.status, "refund": refund.id,
-                  "returned_to_stock": restock},
-                 summary=f"refunded {refund.amount / 100:,.2f} on {order.number}")
+                  "returned_to_stock": [f"{units} × {skus.get(vid, vid)}" for vid, units in sorted(restock.items())]},
+                 summary=f"refunded {format_money(refund.amount)} on {order.number}")
     db.session.commit()
     return record, True

@@ -14,6 +14,7 @@ from shop.extensions import db
 from shop.guides.models import Guide
 from shop.inventory.services import OutOfStock, hold_stock, release_stock
 from shop.mail import send_email_or_log
+from shop.money import format_money
 from shop.orders.models import OPEN_STATUSES, RELEASED_STATUSES, Order, OrderEvent
 from shop.payments.gateway import CheckoutSession
 
@@ -162,7 +163,7 @@ def record_refund(payment_intent: str, amount_refunded: int) -> Order | None:
     ).rowcount
     if raised:
         db.session.add(OrderEvent(order_id=order.id, from_status=order.status, to_status=order.status,
-                                  note=f"refunds at the gateway now total {amount} pence"))
+                                  note=f"refunds at the gateway now total {format_money(amount)}"))
         db.session.flush()
     db.session.refresh(order)
     return order

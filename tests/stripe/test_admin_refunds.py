@@ -101,7 +101,7 @@ def test_more_than_was_paid_is_refused_before_stripe_is_asked(app, double, paid_
     refund(admin, paid_order, "25.00")
     response, _ = refund(admin, paid_order, "35.01")
     assert response.status_code == 422
-    assert "You can refund at most 35.00 on order" in response.get_data(as_text=True)
+    assert "You can refund at most £35.00 on order" in response.get_data(as_text=True)
     assert len(refunds_at_stripe(double)) == 1
     assert refreshed(paid_order).refunded_pence == 2500
 

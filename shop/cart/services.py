@@ -18,12 +18,18 @@ class CartError(ValueError):
 
 @dataclass(frozen=True)
 class PlanDiscount:
-    """Lines bought from a practitioner's care plan: counted for the plan, and maybe discounted."""
+    """Lines bought from a practitioner's care plan: counted for the plan, maybe discounted, and
+    carrying the practitioner's notes and chosen guides through to the order."""
 
     plan_id: int
     percent: int
     variant_ids: frozenset[int]
     label: str  # e.g. "10% patient discount from Harbour Physio"
+    title: str = ""
+    practitioner: str = ""  # the practitioner's name, "" when they gave none
+    clinic: str = ""
+    notes: dict[int, str] = field(default_factory=dict)  # variant id -> how to use it
+    guides: tuple = ()  # the published guides the practitioner chose
 
 
 @dataclass
@@ -36,6 +42,7 @@ class CartLine:
     from_plan: bool = False
     discount_percent: int = 0
     discount_label: str = ""
+    plan_note: str = ""  # the practitioner's note, for a line from a care plan
 
     @property
     def list_price_pence(self) -> int:
@@ -72,7 +79,11 @@ class PricedCart:
     missing: int = 0  # lines whose variant no longer exists (dropped)
     problems: list[str] = field(default_factory=list)
     trade: bool = False
-    care_plan_id: int | None = None
+    plan: PlanDiscount | None = None  # the care plan some lines came from
+
+    @property
+    def care_plan_id(self) -> int | None:
+        return self.plan.plan_id if self.plan is not None else None
 
     @property
     def discount_pence(self) -> int:
@@ -189,6 +200,7 @@ def price_cart(cart: dict[int, int], *, flat_shipping_pence: int, free_shipping_
         line = CartLine(variant=variant, quantity=quantity, trade=trade)
         if plan is not None and variant_id in plan.variant_ids:
             line.from_plan = True
+            line.plan_note = plan.notes.get(variant_id, "")
             if not trade:  # trade prices already beat a patient discount
                 line.discount_percent, line.discount_label = plan.percent, plan.label
         if not variant.product.published:
@@ -209,5 +221,5 @@ def price_cart(cart: dict[int, int], *, flat_shipping_pence: int, free_shipping_
         currency=currency,
         missing=len(cart) - len(lines),
         trade=trade,
-        care_plan_id=plan.plan_id if plan is not None and any(line.from_plan for line in lines) else None,
+        plan=plan if plan is not None and any(line.from_plan for line in lines) else None,
     )

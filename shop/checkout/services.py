@@ -34,6 +34,14 @@ class CheckoutStarted:
     redirect_url: str
 
 
+def _plan_snapshot(cart: PricedCart) -> dict:
+    """What the patient keeps of a care plan on the order: its title, who recommended it, its guides."""
+    if cart.plan is None:
+        return {}
+    return {"care_plan_title": cart.plan.title, "care_plan_practitioner": cart.plan.practitioner or None,
+            "care_plan_clinic": cart.plan.clinic or None, "plan_guides": list(cart.plan.guides)}
+
+
 def start_checkout(
     cart: PricedCart,
     gateway: Gateway,
@@ -64,6 +72,7 @@ def start_checkout(
         gateway=gateway.name,
         pricing=cart.pricing,
         care_plan_id=cart.care_plan_id,
+        **_plan_snapshot(cart),
         discount_pence=cart.discount_pence,
         hold_expires_at=hold_until,
         lines=[
@@ -75,6 +84,7 @@ def start_checkout(
                 size_label=line.variant.size_label,
                 unit_price_pence=line.unit_price_pence,
                 quantity=line.quantity,
+                plan_note=line.plan_note or None,
             )
             for line in cart.lines
         ],

@@ -26,6 +26,14 @@ STATUS_LABELS = {
 }
 
 
+# The guides a care plan's practitioner chose, kept with the order (the plan may change or go later).
+order_plan_guides = db.Table(
+    "order_plan_guides",
+    db.Column("order_id", ForeignKey("orders.id", ondelete="CASCADE"), primary_key=True),
+    db.Column("guide_id", ForeignKey("guides.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
 def new_token() -> str:
     return secrets.token_urlsafe(24)  # 192 bits: the private order link
 
@@ -59,6 +67,11 @@ class Order(db.Model):
     pricing: Mapped[str] = mapped_column(String(10), default="retail")
     # Bought from a practitioner's care plan: counted for the plan, never shown to the practitioner.
     care_plan_id: Mapped[int | None] = mapped_column(ForeignKey("care_plans.id", ondelete="SET NULL"), index=True)
+    # The plan as the patient bought from it: the patient keeps the instructions even after the
+    # practitioner edits the plan or revokes its link. Nothing here says who the patient is.
+    care_plan_title: Mapped[str | None] = mapped_column(String(120))
+    care_plan_practitioner: Mapped[str | None] = mapped_column(String(120))
+    care_plan_clinic: Mapped[str | None] = mapped_column(String(160))
     # The clinic's patient discount already taken off the lines' prices (for the receipt).
     discount_pence: Mapped[int] = mapped_column(default=0)
     checkout_session_id: Mapped[str | None] = mapped_column(String(255), unique=True)
@@ -84,6 +97,9 @@ class Order(db.Model):
     )
     events: Mapped[list["OrderEvent"]] = relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="OrderEvent.id"
+    )
+    plan_guides: Mapped[list["Guide"]] = relationship(  # noqa: F821 - defined in shop.guides
+        secondary=order_plan_guides, order_by="Guide.title"
     )
 
     @property
@@ -124,6 +140,8 @@ class OrderLine(db.Model):
     size_label: Mapped[str] = mapped_column(String(40))
     unit_price_pence: Mapped[int]
     quantity: Mapped[int]
+    # The practitioner's how-to-use note when the line came from a care plan.
+    plan_note: Mapped[str | None] = mapped_column(Text)
 
     order: Mapped[Order] = relationship(back_populates="lines")
 

@@ -5,7 +5,7 @@ checkout and webhook services own the transaction.
 """
 import logging
 
-from flask import render_template, url_for
+from flask import render_template
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
@@ -14,6 +14,7 @@ from shop.extensions import db
 from shop.guides.models import Guide
 from shop.inventory.services import OutOfStock, hold_stock, release_stock
 from shop.mail import send_email_or_log
+from shop.orders.emails import confirmation_context
 from shop.money import format_money
 from shop.orders.models import OPEN_STATUSES, RELEASED_STATUSES, Order, OrderEvent
 from shop.payments.gateway import CheckoutSession
@@ -179,18 +180,21 @@ def order_by_token(token: str) -> Order:
 
 
 def guides_for(order: Order) -> list[Guide]:
+    """Guides for the products bought, less those a care plan's practitioner already chose (listed with the plan)."""
     product_ids = {line.product_id for line in order.lines}
     if not product_ids:
         return []
-    return list(
-        db.session.scalars(
+    chosen = {g.id for g in order.plan_guides}
+    return [
+        g for g in db.session.scalars(
             select(Guide)
             .join(Guide.products)
             .where(Product.id.in_(product_ids), Guide.published.is_(True))
             .distinct()
             .order_by(Guide.title)
         )
-    )
+        if g.id not in chosen
+    ]
 
 
 def send_order_confirmation(order: Order) -> None:
@@ -206,12 +210,7 @@ def send_order_confirmation(order: Order) -> None:
     db.session.commit()
     if not won:
         return
-    context = {
-        "order": order,
-        "order_url": url_for("checkout.order_page", token=order.token, _external=True),
-        "receipt_url": url_for("checkout.order_receipt", token=order.token, _external=True),
-        "guides": [(g, url_for("guides.detail", slug=g.slug, _external=True)) for g in guides_for(order)],
-    }
+    context = confirmation_context(order, guides_for(order))
     send_email_or_log(
         order.email,
         f"Your order {order.number} is confirmed",

@@ -253,9 +253,10 @@ def patient_add(token):
         return render_template("careplans/gone.html"), 404
     flagged = needs_acknowledgement(plan)
 
-    def again(message):
+    def again(message=None, unticked=False):
+        # The unticked box gets its own summary, linking to the box (the page focuses it).
         return render_template("careplans/patient.html", plan=plan, flagged=flagged, form=PlainForm(),
-                               errors=[message], typed=request.form), 400
+                               errors=[message] if message else [], unticked=unticked, typed=request.form), 400
 
     try:
         chosen = choose_items(plan, request.form, max_per_line=_limit())
@@ -263,7 +264,7 @@ def patient_add(token):
         return again(str(error))
     chosen_flagged = [c for c in chosen if c.item in flagged]
     if chosen_flagged and request.form.get("acknowledge") != "on":
-        return again("Please tick the box to say you have read the allergen and caution notes before adding these products.")
+        return again(unticked=True)
     cart, report = add_many(current_cart(), [Wanted(c.item.variant_id, c.quantity, c.item.variant.product.name) for c in chosen],
                             max_per_line=_limit(), trade=False, currency=current_app.config["STORE_CURRENCY"])
     if not report.lines_added:

@@ -101,6 +101,7 @@ class Order(db.Model):
     plan_guides: Mapped[list["Guide"]] = relationship(  # noqa: F821 - defined in shop.guides
         secondary=order_plan_guides, order_by="Guide.title"
     )
+    user: Mapped["User | None"] = relationship()  # noqa: F821 - defined in shop.accounts
 
     @property
     def number(self) -> str:
@@ -109,6 +110,16 @@ class Order(db.Model):
     @property
     def status_label(self) -> str:
         return STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def net_paid_pence(self) -> int:
+        return self.total_pence - self.refunded_pence
+
+    @property
+    def trade_clinic(self) -> str:
+        """The clinic a trade order was bought for, for its receipt ("" for retail orders)."""
+        account = self.user.trade_account if self.pricing == "trade" and self.user is not None else None
+        return account.clinic_name if account is not None else ""
 
     @property
     def quantities(self) -> dict[int, int]:

@@ -194,6 +194,12 @@ def choose_items(plan: CarePlan, form: dict, *, max_per_line: int) -> list[Chose
     return chosen
 
 
+def remembered_plan(plan_id: int) -> dict | None:
+    """What the session keeps of the plan a cart came from (see patient_add), if its link still works."""
+    plan = db.session.get(CarePlan, plan_id)
+    return {"plan_id": plan.id, "token": plan.token} if plan is not None and plan.is_live else None
+
+
 def plan_discount_for(remembered) -> PlanDiscount | None:
     """The plan this browser shopped from (kept in the session), with the clinic's discount if any."""
     if not isinstance(remembered, dict):

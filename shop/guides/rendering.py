@@ -7,11 +7,14 @@ ALLOWED_TAGS = {
     "p", "h2", "h3", "h4", "ul", "ol", "li", "strong", "em", "a", "blockquote",
     "code", "pre", "hr", "br", "table", "thead", "tbody", "tr", "th", "td",
 }
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+# Column alignment as the align attribute: the CSP allows no inline style, which markdown uses by default.
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
+EXTENSIONS = ["sane_lists", "tables"]
+EXTENSION_CONFIGS = {"tables": {"use_align_attribute": True}}
 
 
 def render_markdown(text: str) -> Markup:
-    html = markdown.markdown(text or "", extensions=["sane_lists"], output_format="html")
+    html = markdown.markdown(text or "", extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html")
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -6,6 +6,7 @@ from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 from shop.accounts.models import PROFESSIONS
 from shop.accounts.passwords import MAX_PASSWORD_LENGTH
 from shop.phones import PhoneError, normalise_phone
+from shop.problems import Problem
 from shop.postcodes import PostcodeError, normalise_postcode
 
 EMAIL = "Enter your email address, like name@example.com."
@@ -78,12 +79,19 @@ class TradeApplicationForm(FlaskForm):
 
 
 def form_errors(form: FlaskForm) -> list[str]:
-    """Every field's first message, in the order of the form: for the error summary."""
+    """Every field's first message, in the order of the form, each linked to its field: for the error summary."""
     messages = []
     for field in form:
         if field.errors:
             message = field.errors[0]
             if message == "Not a valid choice.":
                 message = f"Choose a {field.label.text.lower()} from the list."
-            messages.append(message)
+            messages.append(Problem(message, "" if field.type in ("HiddenField", "CSRFTokenField") else field.id))
     return messages or (["Please check the form and try again."] if form.errors else [])
+
+
+def refused(form: FlaskForm, message: str, field: str = "") -> list[str]:
+    """A service's refusal shown like a validation error: beside `field` and in the summary, linked to it."""
+    if field and field in form:
+        form[field].errors = [*form[field].errors, message]
+    return [Problem(message, form[field].id if field and field in form else "")]

@@ -25,7 +25,11 @@ VISIBLE_STATUSES = ("payment_processing", "paid", "needs_review", "payment_faile
 
 
 class AccountError(ValueError):
-    pass
+    """Refused, with a message for the person; `field` names the form field it is about, if one."""
+
+    def __init__(self, message: str = "", field: str = ""):
+        super().__init__(message)
+        self.field = field
 
 
 class NotVerified(Exception):
@@ -40,7 +44,7 @@ def normalise_email(email: str) -> str:
     email = (email or "").strip().lower()
     local, _, domain = email.partition("@")
     if not local or "." not in domain or " " in email or len(email) > 254 or domain.startswith(".") or domain.endswith("."):
-        raise AccountError(f"“{email[:80]}” is not an email address.")
+        raise AccountError(f"“{email[:80]}” is not an email address.", "email")
     return email
 
 
@@ -67,7 +71,7 @@ def register(email: str, password: str, name: str = "") -> None:
     email = normalise_email(email)
     problem = password_problem(password, email)
     if problem:
-        raise AccountError(problem)
+        raise AccountError(problem, "password")
     existing = db.session.scalar(select(User).where(User.email == email))
     if existing is not None:
         if existing.email_verified:
@@ -154,7 +158,7 @@ def reset_password(token: str, password: str) -> User:
     user = user_for_reset(token)
     problem = password_problem(password, user.email)
     if problem:
-        raise AccountError(problem)
+        raise AccountError(problem, "password")
     user.set_password(password)
     # Only the owner of the inbox could follow the link: that confirms the address too.
     user.email_verified_at = user.email_verified_at or utcnow()
@@ -170,7 +174,7 @@ def create_admin(email: str, password: str) -> User:
     email = normalise_email(email)
     problem = password_problem(password, email)
     if problem:
-        raise AccountError(problem)
+        raise AccountError(problem, "password")
     user = db.session.scalar(select(User).where(User.email == email))
     before = {"role": user.role} if user is not None else {}
     if user is None:
@@ -208,15 +212,19 @@ def trade_snapshot(account: TradeAccount) -> dict:
 
 def apply_for_trade(user: User, application: Application) -> TradeAccount:
     if application.profession not in PROFESSIONS:
-        raise AccountError("Choose your profession from the list.")
+        raise AccountError("Choose your profession from the list.", "profession")
     account = user.trade_account
     if account is not None and account.status in ("pending", "approved", "suspended"):
         raise AccountError("You have already applied for a trade account.")
     fields = {k: (v or "").strip() for k, v in vars(application).items()}
     try:
-        fields["postcode"], fields["phone"] = normalise_postcode(fields["postcode"]), normalise_phone(fields["phone"])
-    except (PostcodeError, PhoneError) as error:
-        raise AccountError(str(error)) from None
+        fields["postcode"] = normalise_postcode(fields["postcode"])
+    except PostcodeError as error:
+        raise AccountError(str(error), "postcode") from None
+    try:
+        fields["phone"] = normalise_phone(fields["phone"])
+    except PhoneError as error:
+        raise AccountError(str(error), "phone") from None
     if account is None:
         account = TradeAccount(user=user, **fields)
         db.session.add(account)

@@ -12,6 +12,7 @@ from shop.accounts.forms import (
     SignOutForm,
     TradeApplicationForm,
     form_errors,
+    refused,
 )
 from shop.accounts.services import (
     AccountError,
@@ -97,7 +98,7 @@ def register():
         try:
             register_account(form.email.data, form.password.data, form.name.data or "")
         except AccountError as error:
-            return _page("accounts/register.html", 400, form=form, errors=[str(error)])
+            return _page("accounts/register.html", 400, form=form, errors=refused(form, str(error), error.field))
         return _page("accounts/check_email.html", email=form.email.data.strip(), reason="register")
     return _page("accounts/register.html", form=form)
 
@@ -133,7 +134,7 @@ def sign_in():
         return _page("accounts/check_email.html", email=unverified.user.email, reason="unverified")
     if user is None:
         return _page("accounts/sign_in.html", 401, form=form,
-                     errors=["That email and password don't match an account. Check them, or reset your password."])
+                     errors=refused(form, "That email and password don't match an account. Check them, or reset your password.", "email"))
     _sign_in(user, remember=form.remember.data)
     flash("You're signed in.", "success")
     return redirect(safe_next(form.next.data) or _landing(user), code=303)
@@ -161,7 +162,7 @@ def request_reset():
         try:
             normalise_email(form.email.data)
         except AccountError as error:
-            return _page("accounts/reset_request.html", 400, form=form, errors=[str(error)])
+            return _page("accounts/reset_request.html", 400, form=form, errors=refused(form, str(error), "email"))
         request_password_reset(form.email.data)
         return _page("accounts/check_email.html", email=form.email.data.strip(), reason="reset")
     return _page("accounts/reset_request.html", form=form)
@@ -180,7 +181,7 @@ def reset_password(token):
         try:
             user = set_new_password(token, form.password.data)
         except (AccountError, BadLink) as error:
-            return _page("accounts/reset_password.html", 400, form=form, errors=[str(error)])
+            return _page("accounts/reset_password.html", 400, form=form, errors=refused(form, str(error), getattr(error, "field", "")))
         _sign_in(user)
         flash("Your password is changed and you're signed in. Any other devices have been signed out.", "success")
         return redirect(_landing(user), code=303)
@@ -231,7 +232,8 @@ def trade():
         try:
             apply_for_trade(current_user, Application(**fields))
         except AccountError as error:
-            return _page("accounts/trade.html", 400, form=form, account=account, can_apply=True, errors=[str(error)])
+            return _page("accounts/trade.html", 400, form=form, account=account, can_apply=True,
+                         errors=refused(form, str(error), error.field))
         flash("Thank you. We've received your application and will email you when it's decided, usually within a working day.", "success")
         return redirect(url_for("accounts.home"), code=303)
     return _page("accounts/trade.html", form=form, account=account, can_apply=can_apply)

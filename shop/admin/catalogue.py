@@ -23,6 +23,11 @@ from shop.csvsafe import cell
 from shop.extensions import db
 from shop.guides.models import Guide
 from shop.money import pounds_text
+from shop.problems import Problem
+
+# A size's fields and the start of their input ids in its form (the id ends with the size's id, or "new").
+SIZE_INPUTS = {"sku": "sku", "size_label": "size", "amount": "amount", "unit": "unit", "price": "price",
+               "trade_price": "trade", "low_stock_threshold": "low"}
 
 
 def image_folder() -> Path:
@@ -126,8 +131,12 @@ def save_size(product_id, variant_id):
     try:
         variant = save_variant(product.id, variant_id, fields, actor=current_user)
     except CatalogueError as error:
-        return _form_page(_product_or_404(product_id), ProductFields.of(product), 422,
-                          variant_errors={"id": variant_id, "problems": error.problems, "form": f})
+        # The summary at the top links to the input in this size's own form.
+        key = variant_id or "new"
+        errors = [Problem(p, f"{SIZE_INPUTS[p.field]}-{key}" if getattr(p, "field", "") in SIZE_INPUTS else "")
+                  for p in error.problems]
+        return _form_page(_product_or_404(product_id), ProductFields.of(product), 422, errors=errors,
+                          variant_errors={"id": variant_id, "form": f})
     flash(f"Size {variant.sku} is saved.", "info")
     return redirect(url_for("admin.edit_product", product_id=product_id) + f"#variant-{variant.id}", code=303)
 
@@ -158,9 +167,13 @@ def import_catalogue():
         dry_run = request.form.get("mode") != "apply"
         plan = plan_import(data) if dry_run else apply_import(data, filename, actor=current_user)
     except ImportRefused as error:
-        return render_template("admin/import.html", plan=None, refused=str(error), applied=False), 422
+        return render_template("admin/import.html", plan=None, refused=str(error), applied=False,
+                               errors=[Problem(str(error), "file")], error_title="Nothing was imported"), 422
     status = 200 if plan.ok else 422
-    return render_template("admin/import.html", plan=plan, refused=None, applied=plan.ok and not dry_run), status
+    problems = len(plan.errors)
+    return render_template("admin/import.html", plan=plan, refused=None, applied=plan.ok and not dry_run,
+                           errors=plan.errors or None,
+                           error_title=f"Nothing was imported: {problems} problem{'s' if problems != 1 else ''}"), status
 
 
 @bp.get("/catalogue.csv")

@@ -7,6 +7,7 @@ from shop.catalog.models import Variant
 from shop.extensions import db
 from shop.inventory.reports import STOCK_SORTS, STOCK_STATES, movements_of, stock_csv, stock_table
 from shop.inventory.services import ADJUSTMENT_REASONS, StockError, adjust_stock, receive_delivery
+from shop.problems import Problem
 
 DELIVERY_ROWS = 8
 
@@ -42,7 +43,8 @@ def receive():
         try:
             received = receive_delivery(_delivery_lines(request.form), reference, actor=current_user)
         except StockError as error:
-            submitted = list(zip(request.form.getlist("sku"), request.form.getlist("quantity")))
+            # The filled-in rows first, so "Line 2" in a message is row 2 of the form shown again.
+            submitted = [(s, q) for s, q in zip(request.form.getlist("sku"), request.form.getlist("quantity")) if s.strip() or q.strip()]
             rows = (submitted + rows)[: max(DELIVERY_ROWS, len(submitted))]
             return render_template("admin/receive.html", rows=rows, reference=reference, errors=error.problems,
                                    skus=_all_skus()), 422
@@ -82,7 +84,7 @@ def adjust(variant_id):
     reason, note = request.form.get("reason", ""), request.form.get("note", "")
     try:
         if not raw.lstrip("-").isdigit() or len(raw) > 8:
-            raise StockError(["Enter the change as a whole number of units, e.g. -2 or 5."])
+            raise StockError([Problem("Enter the change as a whole number of units, e.g. -2 or 5.", "change")])
         after = adjust_stock(variant.id, int(raw), reason, note, actor=current_user)
     except StockError as error:
         return render_template("admin/variant_stock.html", variant=variant, movements=movements_of(variant.id),

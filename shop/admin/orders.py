@@ -17,6 +17,7 @@ from shop.orders.models import STATUS_LABELS
 from shop.orders.refunds import REFUND_REASONS, RefundError, refund_order, refunds_of, returned_units
 from shop.payments.gateway import PaymentError
 from shop.payments.services import get_gateway
+from shop.problems import Problem
 
 
 @bp.get("/orders")
@@ -48,7 +49,7 @@ def _order_page(order, status=200, errors=None, refund_form=None):
     return render_template(
         "admin/order.html", order=order, refunds=refunds_of(order.id), returned=returned, reasons=REFUND_REASONS,
         attempt=(refund_form or {}).get("attempt") or new_attempt(), refund_form=refund_form or {},
-        remaining=order.total_pence - order.refunded_pence, errors=errors, pounds_text=pounds_text,
+        remaining=order.total_pence - order.refunded_pence, errors=errors, pounds_text=pounds_text, status_labels=STATUS_LABELS,
     ), status
 
 
@@ -63,8 +64,7 @@ def ship(order_id):
     try:
         mark_shipped(order.id, request.form.get("carrier", ""), request.form.get("tracking_number", ""), actor=current_user)
     except OrderActionError as error:
-        return _order_page(_order_or_404(order_id), 409 if "already" in str(error) or "changed" in str(error) else 422,
-                           errors=[str(error)])
+        return _order_page(_order_or_404(order_id), 422 if error.field else 409, errors=[Problem(str(error), error.field)])
     flash(f"Order {order.number} is marked shipped; the customer has been emailed the tracking number.", "info")
     return redirect(url_for("admin.order", order_id=order.id), code=303)
 
@@ -74,7 +74,7 @@ def cancel(order_id):
     order = _order_or_404(order_id)
     if not confirmed():
         if not request.form.get("reason", "").strip():
-            return _order_page(order, 422, errors=["Say why the order is cancelled."])
+            return _order_page(order, 422, errors=[Problem("Say why the order is cancelled.", "cancel-reason")])
         return confirm_page(f"Cancel order {order.number}?", url_for("admin.cancel", order_id=order.id),
                             details=[f"Its checkout is closed so it cannot be paid, and its {sum(order.quantities.values())} "
                                      "held unit(s) go back into stock.", f"Reason: {request.form.get('reason', '').strip()}"],
@@ -82,7 +82,8 @@ def cancel(order_id):
     try:
         cancel_unpaid(order.id, request.form.get("reason", ""), gateway=get_gateway(), actor=current_user)
     except (OrderActionError, PaymentError) as error:
-        return _order_page(_order_or_404(order_id), 409 if isinstance(error, OrderActionError) else 502, errors=[str(error)])
+        return _order_page(_order_or_404(order_id), 409 if isinstance(error, OrderActionError) else 502,
+                           errors=[Problem(str(error), getattr(error, "field", ""))])
     flash(f"Order {order.number} is cancelled and its stock released.", "info")
     return redirect(url_for("admin.order", order_id=order.id), code=303)
 
@@ -93,7 +94,7 @@ def _restock_from(form, order) -> dict[int, int]:
         raw = form.get(f"return_{line.variant_id}", "").strip()
         if raw:
             if not raw.isdigit() or len(raw) > 5:
-                raise RefundError("Units back in stock must be whole numbers.")
+                raise RefundError("Units back in stock must be whole numbers.", f"return-{line.variant_id}")
             wanted[line.variant_id] = wanted.get(line.variant_id, 0) + int(raw)
     return wanted
 
@@ -104,9 +105,12 @@ def refund(order_id):
     form = request.form
     try:
         amount = parse_pounds(form.get("amount"), field="refund")
+    except ValueError as error:
+        return _order_page(order, 422, errors=[Problem(str(error), "amount")], refund_form=form)
+    try:
         restock = _restock_from(form, order)
-    except (ValueError, RefundError) as error:
-        return _order_page(order, 422, errors=[str(error)], refund_form=form)
+    except RefundError as error:
+        return _order_page(order, 422, errors=[Problem(str(error), error.field)], refund_form=form)
     if not confirmed():
         units = sum(restock.values())
         return confirm_page(
@@ -119,7 +123,7 @@ def refund(order_id):
         record, new = refund_order(order.id, amount, form.get("reason", ""), form.get("note", ""), restock,
                                    form.get("attempt", ""), gateway=get_gateway(), actor=current_user)
     except RefundError as error:
-        return _order_page(_order_or_404(order_id), 422, errors=[str(error)], refund_form=form)
+        return _order_page(_order_or_404(order_id), 422, errors=[Problem(str(error), error.field)], refund_form=form)
     except PaymentError as error:
         return _order_page(_order_or_404(order_id), 502, errors=[f"The refund did not go through: {error}"], refund_form=form)
     if new:

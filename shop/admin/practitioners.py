@@ -7,6 +7,7 @@ from shop.accounts.services import AccountError
 from shop.admin import bp
 from shop.admin.common import confirm_page, confirmed
 from shop.extensions import db
+from shop.problems import Problem
 
 
 @bp.get("/practitioners")
@@ -48,7 +49,7 @@ def reject(account_id):
     account = _account_or_404(account_id)
     reason = request.form.get("reason", "").strip()[:500]
     if not reason:
-        return _page(account, 422, errors=["Give a reason for the rejection; the applicant is told it."])
+        return _page(account, 422, errors=[Problem("Give a reason for the rejection; the applicant is told it.", "reject-reason")])
     if not confirmed():
         return confirm_page(f"Reject the application from {account.clinic_name}?",
                             url_for("admin.reject", account_id=account.id),
@@ -67,7 +68,7 @@ def suspend(account_id):
     account = _account_or_404(account_id)
     reason = request.form.get("reason", "").strip()[:500]
     if not reason:
-        return _page(account, 422, errors=["Give a reason for the suspension; the practitioner is told it."])
+        return _page(account, 422, errors=[Problem("Give a reason for the suspension; the practitioner is told it.", "suspend-reason")])
     if not confirmed():
         return confirm_page(f"Suspend the trade account of {account.clinic_name}?",
                             url_for("admin.suspend", account_id=account.id),
@@ -88,6 +89,6 @@ def discount(account_id):
     try:
         set_discount(account.id, request.form.get("percent", ""), actor=current_user)
     except AccountError as error:
-        return _page(_account_or_404(account_id), 422, errors=[str(error)])
+        return _page(_account_or_404(account_id), 422, errors=[Problem(str(error), "percent")])
     flash(f"{account.clinic_name}'s patients now get {account.patient_discount_percent}% off its care plans.", "info")
     return redirect(url_for("admin.practitioner", account_id=account.id), code=303)

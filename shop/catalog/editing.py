@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from shop.catalog.models import Category, Flag, Product, Variant
 from shop.extensions import db
 from shop.money import parse_pounds
+from shop.problems import Problem
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SKU = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,39}$")
@@ -73,20 +74,20 @@ def _check_product(fields: ProductFields, product_id: int | None) -> list[str]:
     fields.name = (fields.name or "").strip()
     fields.slug = (fields.slug or "").strip().lower() or slugify(fields.name)
     if not fields.name or len(fields.name) > 120:
-        problems.append("Enter the product's name (at most 120 characters).")
+        problems.append(Problem("Enter the product's name (at most 120 characters).", "name"))
     if not SLUG.match(fields.slug) or len(fields.slug) > 120:
-        problems.append("The address name (slug) may use only lower-case letters, digits and single hyphens.")
+        problems.append(Problem("The address name (slug) may use only lower-case letters, digits and single hyphens.", "slug"))
     elif db.session.scalar(select(Product.id).where(Product.slug == fields.slug, Product.id != (product_id or 0))):
-        problems.append(f"Another product already uses the address /products/{fields.slug}.")
+        problems.append(Problem(f"Another product already uses the address /products/{fields.slug}.", "slug"))
     if fields.category_id is None or db.session.get(Category, fields.category_id) is None:
-        problems.append("Choose a category.")
+        problems.append(Problem("Choose a category.", "category_id"))
     if len(fields.summary or "") > 200:
-        problems.append("Keep the summary under 200 characters.")
+        problems.append(Problem("Keep the summary under 200 characters.", "summary"))
     if fields.container not in CONTAINERS:
-        problems.append("Choose a container from the list.")
+        problems.append(Problem("Choose a container from the list.", "container"))
     for name in ("colour", "tint"):
         if not COLOUR.match(getattr(fields, name) or ""):
-            problems.append(f"The {name} must be a colour like #2f6f62.")
+            problems.append(Problem(f"The {name} must be a colour like #2f6f62.", name))
     return problems
 
 
@@ -155,38 +156,38 @@ def parse_variant(fields: VariantFields, variant_id: int | None, label: str = ""
     problems, values = [], {}
     sku = (fields.sku or "").strip().upper()
     if not SKU.match(sku):
-        problems.append(f"{label}the SKU must be 2–40 capital letters, digits and hyphens.")
+        problems.append(Problem(f"{label}the SKU must be 2–40 capital letters, digits and hyphens.", "sku"))
     elif db.session.scalar(select(Variant.id).where(func.upper(Variant.sku) == sku, Variant.id != (variant_id or 0))):
-        problems.append(f"{label}SKU {sku} is already used by another size.")
+        problems.append(Problem(f"{label}SKU {sku} is already used by another size.", "sku"))
     values["sku"] = sku
     size_label = (fields.size_label or "").strip()
     if not size_label or len(size_label) > 40:
-        problems.append(f"{label}enter the size as shoppers see it, like “250 ml” (at most 40 characters).")
+        problems.append(Problem(f"{label}enter the size as shoppers see it, like “250 ml” (at most 40 characters).", "size_label"))
     values["size_label"] = size_label
     amount = str(fields.amount or "").strip()
     if not amount.isdigit() or not 0 < int(amount) <= 1_000_000:
-        problems.append(f"{label}the amount must be a whole number of ml or g, more than 0.")
+        problems.append(Problem(f"{label}the amount must be a whole number of ml or g, more than 0.", "amount"))
     else:
         values["amount"] = int(amount)
     if fields.unit not in ("ml", "g"):
-        problems.append(f"{label}the unit must be ml or g.")
+        problems.append(Problem(f"{label}the unit must be ml or g.", "unit"))
     values["unit"] = fields.unit
     try:
         values["price_pence"] = parse_pounds(fields.price, field="price")
     except ValueError as error:
-        problems.append(f"{label}{error}")
+        problems.append(Problem(f"{label}{error}", "price"))
     if str(fields.trade_price or "").strip():
         try:
             values["trade_price_pence"] = parse_pounds(fields.trade_price, field="trade price")
         except ValueError as error:
-            problems.append(f"{label}{error}")
+            problems.append(Problem(f"{label}{error}", "trade_price"))
     else:
         values["trade_price_pence"] = None
     if "price_pence" in values and (values.get("trade_price_pence") or 0) > values["price_pence"]:
-        problems.append(f"{label}the trade price is more than the retail price.")
+        problems.append(Problem(f"{label}the trade price is more than the retail price.", "trade_price"))
     threshold = str(fields.low_stock_threshold or "").strip()
     if not threshold.isdigit() or int(threshold) > 100_000:
-        problems.append(f"{label}the low-stock threshold must be a whole number from 0.")
+        problems.append(Problem(f"{label}the low-stock threshold must be a whole number from 0.", "low_stock_threshold"))
     else:
         values["low_stock_threshold"] = int(threshold)
     values["is_professional"] = bool(fields.is_professional)
@@ -207,7 +208,7 @@ def save_variant(product_id: int, variant_id: int | None, fields: VariantFields,
         raise CatalogueError(["That size no longer exists."])
     values, problems = parse_variant(fields, variant_id)
     if problems:
-        raise CatalogueError([p[0].upper() + p[1:] for p in problems])
+        raise CatalogueError([p.capitalised() for p in problems])
     before = _variant_snapshot(variant) if variant else {}
     if variant is None:
         variant = Variant(product_id=product.id, stock_on_hand=0)
@@ -229,14 +230,14 @@ def save_image(product_id: int, data: bytes, folder: Path, *, actor) -> Product:
     if product is None:
         raise CatalogueError(["That product no longer exists."])
     if not data:
-        raise CatalogueError(["Choose an image file to upload."])
+        raise CatalogueError([Problem("Choose an image file to upload.", "image")])
     if len(data) > MAX_IMAGE_BYTES:
-        raise CatalogueError([f"The image is {len(data) / 1024 / 1024:.1f} MB; the most is 2 MB."])
+        raise CatalogueError([Problem(f"The image is {len(data) / 1024 / 1024:.1f} MB; the most is 2 MB.", "image")])
     ext = next((e for magic, e in IMAGE_TYPES.items() if data.startswith(magic)), None)
     if ext == "webp" and data[8:12] != b"WEBP":
         ext = None
     if ext is None:
-        raise CatalogueError(["That file is not a PNG, JPEG or WebP image."])
+        raise CatalogueError([Problem("That file is not a PNG, JPEG or WebP image.", "image")])
     folder.mkdir(parents=True, exist_ok=True)
     name = f"{product.slug[:80]}-{secrets.token_hex(6)}.{ext}"  # never the uploader's own file name
     (folder / name).write_bytes(data)

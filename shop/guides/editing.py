@@ -7,6 +7,7 @@ from shop.catalog.editing import SLUG, CatalogueError, slugify
 from shop.catalog.models import Product, utcnow
 from shop.extensions import db
 from shop.guides.models import Guide
+from shop.problems import Problem
 
 
 @dataclass
@@ -35,17 +36,17 @@ def save_guide(guide_id: int | None, fields: GuideFields, *, actor) -> Guide:
     slug = (fields.slug or "").strip().lower() or slugify(title)
     problems = []
     if not title or len(title) > 160:
-        problems.append("Enter a title (at most 160 characters).")
+        problems.append(Problem("Enter a title (at most 160 characters).", "title"))
     if not SLUG.match(slug):
-        problems.append("The address name (slug) may use only lower-case letters, digits and single hyphens.")
+        problems.append(Problem("The address name (slug) may use only lower-case letters, digits and single hyphens.", "slug"))
     elif db.session.scalar(select(Guide.id).where(Guide.slug == slug, Guide.id != (guide_id or 0))):
-        problems.append(f"Another guide already uses the address /guides/{slug}.")
+        problems.append(Problem(f"Another guide already uses the address /guides/{slug}.", "slug"))
     if len(summary) > 300:
-        problems.append("Keep the summary under 300 characters.")
+        problems.append(Problem("Keep the summary under 300 characters.", "summary"))
     if not body.strip():
-        problems.append("Write the guide's text.")
+        problems.append(Problem("Write the guide's text.", "body"))
     elif len(body) > 100_000:
-        problems.append("The guide is too long (at most 100,000 characters).")
+        problems.append(Problem("The guide is too long (at most 100,000 characters).", "body"))
     products = list(db.session.scalars(select(Product).where(Product.id.in_(fields.product_ids or [0]))))
     if len(products) != len(set(fields.product_ids)):
         problems.append("Choose linked products from the list.")

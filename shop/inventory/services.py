@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from shop.catalog.models import Product, Variant
 from shop.extensions import db
 from shop.inventory.models import LowStockAlert, StockMovement
+from shop.problems import Problem
 
 
 @dataclass
@@ -143,23 +144,27 @@ def receive_delivery(lines: list[tuple[str, int]], supplier_ref: str, *, actor) 
     supplier_ref = (supplier_ref or "").strip()
     problems = []
     if not supplier_ref:
-        problems.append("Enter the supplier's delivery reference.")
+        problems.append(Problem("Enter the supplier's delivery reference.", "reference"))
     elif len(supplier_ref) > 80:
-        problems.append("Keep the supplier reference under 80 characters.")
+        problems.append(Problem("Keep the supplier reference under 80 characters.", "reference"))
     merged: dict[str, int] = {}
+    first_line: dict[str, int] = {}
     for number, (sku, units) in enumerate(lines, start=1):
         sku = (sku or "").strip().upper()
         if not sku:
-            problems.append(f"Line {number}: enter the SKU.")
+            problems.append(Problem(f"Line {number}: enter the SKU.", f"sku-{number}"))
             continue
         if not isinstance(units, int) or units < 1 or units > MAX_UNITS_PER_LINE:
-            problems.append(f"Line {number} ({sku}): the quantity must be a whole number from 1 to {MAX_UNITS_PER_LINE:,}.")
+            problems.append(Problem(f"Line {number} ({sku}): the quantity must be a whole number from 1 to {MAX_UNITS_PER_LINE:,}.",
+                                    f"qty-{number}"))
             continue
         merged[sku] = merged.get(sku, 0) + units
+        first_line.setdefault(sku, number)
     if not merged and not problems:
         problems.append("Add at least one SKU and quantity.")
     variants = _variants_by_sku(merged)
-    problems += [f"There is no size with SKU “{sku}”." for sku in merged if sku not in variants]
+    problems += [Problem(f"There is no size with SKU “{sku}”.", f"sku-{first_line[sku]}")
+                 for sku in merged if sku not in variants]
     if problems:
         raise StockError(problems)
     received = []
@@ -183,24 +188,25 @@ def adjust_stock(variant_id: int, delta: int, reason: str, note: str, *, actor) 
     note = (note or "").strip()
     problems = []
     if reason not in ADJUSTMENT_REASONS:
-        problems.append("Choose a reason from the list.")
+        problems.append(Problem("Choose a reason from the list.", "reason"))
     if not isinstance(delta, int) or delta == 0 or abs(delta) > MAX_UNITS_PER_LINE:
-        problems.append(f"The change must be a whole number of units, not zero, at most {MAX_UNITS_PER_LINE:,} either way.")
+        problems.append(Problem(f"The change must be a whole number of units, not zero, at most {MAX_UNITS_PER_LINE:,} either way.",
+                                "change"))
     elif reason in ("damaged", "expired") and delta > 0:
-        problems.append(f"{ADJUSTMENT_REASONS[reason]} stock is taken away: use a minus sign, e.g. -{delta}.")
+        problems.append(Problem(f"{ADJUSTMENT_REASONS[reason]} stock is taken away: use a minus sign, e.g. -{delta}.", "change"))
     elif reason == "returned" and delta < 0:
-        problems.append("Returned stock is added back: enter a positive number.")
+        problems.append(Problem("Returned stock is added back: enter a positive number.", "change"))
     if not note:
-        problems.append("Add a note saying what happened.")
+        problems.append(Problem("Add a note saying what happened.", "note"))
     elif len(note) > 500:
-        problems.append("Keep the note under 500 characters.")
+        problems.append(Problem("Keep the note under 500 characters.", "note"))
     if problems:
         raise StockError(problems)
     before = variant.stock_on_hand
     after = _move(variant.id, delta, reason, user_id=actor.id, note=note)
     if after is None:
         db.session.rollback()
-        raise StockError([f"Only {before} of {variant.sku} on hand: you cannot take away {-delta}."])
+        raise StockError([Problem(f"Only {before} of {variant.sku} on hand: you cannot take away {-delta}.", "change")])
     record_audit(actor, "stock.adjust", variant, {"stock_on_hand": after - delta}, {"stock_on_hand": after},
                  summary=f"{ADJUSTMENT_REASONS[reason].lower()} {delta:+d} × {variant.sku}: {note}")
     db.session.commit()

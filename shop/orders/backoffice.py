@@ -26,7 +26,11 @@ PER_PAGE = 50
 
 
 class OrderActionError(ValueError):
-    pass
+    """Refused; `field` names the input it is about (its id on the order page), if one."""
+
+    def __init__(self, message: str = "", field: str = ""):
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass
@@ -136,9 +140,9 @@ def mark_shipped(order_id: int, carrier: str, tracking_number: str, *, actor) ->
 
     carrier, tracking_number = (carrier or "").strip(), (tracking_number or "").strip()
     if not carrier or len(carrier) > 60:
-        raise OrderActionError("Enter the carrier (at most 60 characters).")
+        raise OrderActionError("Enter the carrier (at most 60 characters).", "carrier")
     if not tracking_number or len(tracking_number) > 80:
-        raise OrderActionError("Enter the tracking number (at most 80 characters).")
+        raise OrderActionError("Enter the tracking number (at most 80 characters).", "tracking_number")
     order = db.session.get(Order, order_id)
     if order is None:
         raise OrderActionError("There is no such order.")
@@ -175,7 +179,7 @@ def cancel_unpaid(order_id: int, reason: str, *, gateway: Gateway, actor) -> Ord
 
     reason = (reason or "").strip()
     if not reason or len(reason) > 300:
-        raise OrderActionError("Say why the order is cancelled (at most 300 characters).")
+        raise OrderActionError("Say why the order is cancelled (at most 300 characters).", "cancel-reason")
     order = db.session.get(Order, order_id)
     if order is None:
         raise OrderActionError("There is no such order.")

@@ -51,7 +51,11 @@ class OrderRefund(db.Model):
 
 
 class RefundError(ValueError):
-    """The refund was refused before reaching the gateway; nothing changed."""
+    """The refund was refused before reaching the gateway; nothing changed. `field`: the input it is about."""
+
+    def __init__(self, message: str = "", field: str = ""):
+        super().__init__(message)
+        self.field = field
 
 
 def refunds_of(order_id: int) -> list[OrderRefund]:
@@ -119,17 +123,18 @@ def _refund(order_id, amount_pence, reason, note, restock, attempt, gateway, act
     if order.status not in REFUNDABLE_STATUSES or not order.payment_intent_id:
         raise RefundError(f"Order {order.number} has not been paid, so there is nothing to refund.")
     if reason not in REFUND_REASONS:
-        raise RefundError("Choose a reason for the refund from the list.")
+        raise RefundError("Choose a reason for the refund from the list.", "refund-reason")
     if len(note) > 500:
-        raise RefundError("Keep the note under 500 characters.")
+        raise RefundError("Keep the note under 500 characters.", "refund-note")
     if not isinstance(amount_pence, int) or amount_pence <= 0:
-        raise RefundError("Enter an amount to refund, more than £0.00.")
+        raise RefundError("Enter an amount to refund, more than £0.00.", "amount")
     if remaining <= 0:
         raise RefundError(f"Order {order.number} has already been refunded in full.")
     if amount_pence > remaining:
         raise RefundError(
             f"You can refund at most {format_money(remaining)} on order {order.number}: "
-            f"it was paid {format_money(order.total_pence)} and {format_money(order.refunded_pence)} is already refunded."
+            f"it was paid {format_money(order.total_pence)} and {format_money(order.refunded_pence)} is already refunded.",
+            "amount",
         )
     bought = order.quantities
     returned = returned_units(order.id)
@@ -137,7 +142,7 @@ def _refund(order_id, amount_pence, reason, note, restock, attempt, gateway, act
     for variant_id, units in restock.items():
         left = bought.get(variant_id, 0) - returned.get(variant_id, 0)
         if variant_id not in bought or units < 0 or units > left:
-            raise RefundError(f"You can return at most {max(left, 0)} of that size to stock from this order.")
+            raise RefundError(f"You can return at most {max(left, 0)} of that size to stock from this order.", f"return-{variant_id}")
 
     # The gateway first: if it refuses, nothing here changes (PaymentError goes to the caller).
     refund = gateway.refund(order.payment_intent_id, amount_pence, reason, key)

@@ -83,5 +83,5 @@ def test_a_refund_with_stock_back_reads_in_pounds_and_skus(app, client):
     assert f"Refunded order refunded £13.47 on {order.number}" in text
     assert "Refunded in all £0.00 → £13.47" in text and f"Back in stock 1 × {variant.sku}" in text
     history = client.get(url).get_data(as_text=True)
-    assert "refunded £13.47 (requested by the customer), 1 unit(s) back in stock: lid cracked" in history
+    assert "Refunded £13.47 (requested by the customer), 1 unit(s) back in stock: lid cracked" in history
     assert "pence" not in history[history.index('id="history-title"'):]

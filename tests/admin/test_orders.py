@@ -63,7 +63,7 @@ def test_order_page_shows_lines_payment_ids_address_and_history(app, client):
     text = client.get(f"/admin/orders/{order.id}").get_data(as_text=True)
     assert order.payment_intent_id and order.payment_intent_id in text
     assert "1 Demo Street" in text and "LS1 1AA" in text
-    assert "pending_payment → <strong>paid</strong>: payment received" in text
+    assert "Awaiting payment → <strong>Paid</strong>: payment received" in text
     assert "Mark shipped" in text and "Refund…" in text
 
 

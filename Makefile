@@ -56,9 +56,11 @@ tests/benchmarks/node_modules/.installed: tests/benchmarks/package.json
 	cd tests/benchmarks && npm install --no-package-lock --no-audit --no-fund --loglevel=error
 	touch $@
 
-## make test: install what the tests need (Debian's Chromium for the browser tests too) and run the suite
+## make test: install what the tests need (Debian's Chromium for the browser tests too) and run the suite,
+## one worker per CPU (TEST_WORKERS=0 runs it in one process)
+TEST_WORKERS ?= auto
 test: install-dev chromium
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # Browser tests drive Debian's Chromium; Playwright never downloads a browser.
 chromium:

@@ -68,6 +68,8 @@ class Config:
     STORE_VAT_NUMBER = os.environ.get("STORE_VAT_NUMBER") or "GB 123 4567 89"
     VAT_RATE_PERCENT = _int("VAT_RATE_PERCENT", 20)
     # Accounts: signed links by email, and sign-in limits (failed attempts only).
+    # werkzeug's method string; production refuses anything but scrypt (see ProductionConfig).
+    PASSWORD_HASH_METHOD = os.environ.get("PASSWORD_HASH_METHOD") or "scrypt"
     PASSWORD_RESET_MAX_AGE_SECONDS = _int("PASSWORD_RESET_MAX_AGE_SECONDS", 3600)
     EMAIL_VERIFY_MAX_AGE_SECONDS = _int("EMAIL_VERIFY_MAX_AGE_SECONDS", 3 * 24 * 3600)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or "memory://"
@@ -113,6 +115,8 @@ class TestConfig(Config):
     PRODUCTS_PER_PAGE = 12
     SHIPPING_FLAT_PENCE = 495
     FREE_SHIPPING_THRESHOLD_PENCE = 5000
+    # One round of PBKDF2: the suite hashes hundreds of passwords, and their strength is not what it tests.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1"
 
 
 class ProductionConfig(Config):
@@ -131,6 +135,8 @@ class ProductionConfig(Config):
             raise RuntimeError("Production settings need " + ", ".join(missing) + " in the environment")
         if config["SECRET_KEY"] == DEV_SECRET:
             raise RuntimeError("SECRET_KEY must be a real secret in production")
+        if not config["PASSWORD_HASH_METHOD"].startswith("scrypt"):
+            raise RuntimeError(f"PASSWORD_HASH_METHOD must be scrypt in production, got {config['PASSWORD_HASH_METHOD']!r}")
         if len(config["STORE_CURRENCY"]) != 3 or not config["STORE_CURRENCY"].isalpha():
             raise RuntimeError("STORE_CURRENCY must be a three-letter ISO code, e.g. gbp")
         if config["RATELIMIT_STORAGE_URI"].startswith("memory://"):

@@ -1,6 +1,7 @@
 """Outgoing email: SMTP when MAIL_SERVER is set, otherwise one file per message in instance/outbox/."""
 import logging
 import smtplib
+import uuid
 from datetime import datetime, timezone
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -38,7 +39,8 @@ def send_email(to: str, subject: str, text: str, html: str | None = None) -> Non
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
     safe_to = "".join(c if c.isalnum() else "_" for c in to)[:60]
-    (folder / f"{stamp}-{safe_to}.eml").write_bytes(bytes(message))
+    # The random part keeps two messages to one address in the same microsecond from overwriting each other.
+    (folder / f"{stamp}-{safe_to}-{uuid.uuid4().hex[:8]}.eml").write_bytes(bytes(message))
 
 
 def send_email_or_log(to: str, subject: str, text: str, html: str | None = None) -> bool:

@@ -2,24 +2,58 @@
 
 Every test that uses `app` runs on SQLite, and again on PostgreSQL when
 TEST_DATABASE_URL is set (CI sets it).
+
+The schema is built once per test run, not per test: on SQLite each test gets a copy of a
+template file (well under a millisecond); on PostgreSQL each test process has its own
+database (`<name>_gw0`, `<name>_gw1`, ... under pytest-xdist), built once and emptied after
+every test. Nothing a test leaves behind reaches the next one.
 """
 import os
+import shutil
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, event, make_url, text
 
 from flask.testing import FlaskClient
+from jinja2 import BytecodeCache
 
 from shop import create_app
 from shop.config import TestConfig, normalise_database_url
 from shop.extensions import db, limiter
 
-PG_URL = os.environ.get("TEST_DATABASE_URL")
+# Each xdist worker ("gw0", "gw1", ...) gets its own PostgreSQL database; a plain run uses the named one.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+SHARED_PG_URL = os.environ.get("TEST_DATABASE_URL")
+PG_URL = (make_url(SHARED_PG_URL).set(database=f"{make_url(SHARED_PG_URL).database}_{WORKER}").render_as_string(hide_password=False)
+          if SHARED_PG_URL and WORKER else SHARED_PG_URL)
 # Stripe's real test mode needs the network: only `make test-stripe` collects it.
 collect_ignore = [] if os.environ.get("SHOP_LIVE_STRIPE") else ["live"]
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 _pg_schema_built = False
+
+
+class _CompiledTemplates(BytecodeCache):
+    """Compiled templates shared by every app this test process creates.
+
+    Each test's new app would otherwise compile every template it renders again (about 0.1 s a
+    test). Jinja checks each entry against the template's source, so an edited template is
+    compiled afresh.
+    """
+
+    def __init__(self):
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        code = self._compiled.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket):
+        self._compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = _CompiledTemplates()
 
 
 def pytest_collection_modifyitems(config, items):
@@ -56,33 +90,65 @@ def app_settings():
     return {}
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    """An empty database with the whole schema, built once; each test starts from a copy."""
+    path = tmp_path_factory.mktemp("schema") / "template.db"
+    template = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}")
+    with template.app_context():
+        db.create_all()
+        db.engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def _worker_pg_database():
+    """Under xdist, this worker's own PostgreSQL database, created fresh for the run."""
+    if not (SHARED_PG_URL and WORKER):
+        yield
+        return
+    name = make_url(PG_URL).database
+    admin = pg_admin_engine()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 @pytest.fixture
-def app(backend, database_url, tmp_path, app_settings):
+def app(backend, database_url, tmp_path, app_settings, request):
     global _pg_schema_built
     engine_options = {"pool_pre_ping": True}
-    if backend == "postgresql":
+    if backend == "sqlite":
+        path = make_url(database_url).database
+        if path and not os.path.exists(path):
+            shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+    else:
+        request.getfixturevalue("_worker_pg_database")
         # Room for the concurrency tests' 50 simultaneous buyers.
         engine_options.update(pool_size=10, max_overflow=60, pool_timeout=60)
     app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, SQLALCHEMY_ENGINE_OPTIONS=engine_options, **app_settings)
     app.instance_path = str(tmp_path / "instance")
     app.test_client_class = FreshContextClient
+    app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
     limiter.reset()  # the in-memory rate-limit counts would otherwise carry over from the last test
     os.makedirs(app.instance_path, exist_ok=True)
     with app.app_context():
-        if backend == "sqlite":
-            db.create_all()
-        elif not _pg_schema_built:
+        if backend == "postgresql" and not _pg_schema_built:
             db.drop_all()
             _drop_alembic_version()
             db.create_all()
             _pg_schema_built = True
-        else:
-            _truncate_all()
-        yield app
-        db.session.remove()
-        if backend == "postgresql":
-            _truncate_all()
-        db.engine.dispose()
+        try:
+            yield app
+        finally:
+            db.session.remove()
+            if backend == "postgresql":
+                _truncate_all()  # the next test on this process starts from empty tables
+            db.engine.dispose()
 
 
 def _truncate_all():
@@ -162,4 +228,4 @@ def demo(app):
 
 def pg_admin_engine():
     """A connection to the PostgreSQL server for creating and dropping scratch databases."""
-    return create_engine(normalise_database_url(PG_URL), isolation_level="AUTOCOMMIT")
+    return create_engine(normalise_database_url(SHARED_PG_URL), isolation_level="AUTOCOMMIT")

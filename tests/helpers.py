@@ -1,7 +1,10 @@
 """Small helpers for driving the shop through its forms, as a browser would."""
+import hashlib
+import os
 import re
 from pathlib import Path
 
+from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from shop.catalog.models import Variant
@@ -16,16 +19,24 @@ def _token_in(html: str) -> str | None:
     return match.group(1) if match else None
 
 
-def csrf_token(client, url="/cart") -> str:
-    """The token from a page's form: the cart's, or (when the cart is empty) a product page's."""
-    token = _token_in(client.get(url).get_data(as_text=True))
-    if token is None:
-        listing = client.get("/products").get_data(as_text=True)
-        slug = re.search(r'href="/products/([a-z0-9-]+)"', listing)
-        assert slug, "no product page to take a CSRF token from"
-        token = _token_in(client.get(f"/products/{slug.group(1)}").get_data(as_text=True))
-    assert token, f"no CSRF token on {url}"
-    return token
+def csrf_token(client, url=None) -> str:
+    """A CSRF token valid for this client's session, as any page's form would carry.
+
+    Without `url` it is made the way Flask-WTF makes it (the session's raw token, signed with
+    the app's secret), with no page fetched: a GET before every POST was a large share of the
+    suite's time. With `url`, it is read from that page's form (tests that need the page's own).
+    Forms refusing a missing or wrong token is tested on its own (tests/functional/test_csrf_sweep.py).
+    """
+    if url is not None:
+        return page_token(client, url)
+    app = client.application
+    field = app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    with client.session_transaction() as session:
+        if field not in session:
+            session[field] = hashlib.sha1(os.urandom(64)).hexdigest()
+        raw = session[field]
+    secret = app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key
+    return URLSafeTimedSerializer(secret, salt="wtf-csrf-token").dumps(raw)
 
 
 def add_to_cart(client, variant_id, quantity=1, **extra):

@@ -5,10 +5,10 @@ from datetime import datetime
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from shop.catalog.models import Variant, utcnow
 from shop.extensions import db
+from shop.accounts.passwords import hash_password, verify_password
 
 ROLES = ("customer", "practitioner", "admin")
 
@@ -38,10 +38,10 @@ class User(UserMixin, db.Model):
     trade_account: Mapped["TradeAccount | None"] = relationship(back_populates="user", uselist=False, lazy="joined")
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password, method="scrypt")
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        return verify_password(self.password_hash, password)
 
     @property
     def password_fingerprint(self) -> str:

@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from flask import current_app, render_template, url_for
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from shop.accounts.models import PROFESSIONS, TradeAccount, User
-from shop.accounts.passwords import password_problem
+from shop.accounts.passwords import password_problem, spend_time_as_if_checking
 from shop.accounts.tokens import RESET, VERIFY, BadLink, make_token, read_token
 from shop.catalog.models import utcnow
 from shop.extensions import db
@@ -105,14 +104,11 @@ def verify_email(token: str) -> User:
 
 # --- signing in -----------------------------------------------------------------------------
 
-_UNKNOWN_USER_HASH = generate_password_hash("not-a-real-password", method="scrypt")
-
-
 def authenticate(email: str, password: str) -> User | None:
     """The user whose password this is, or None. Takes as long for an unknown email as a known one."""
     user = find_user(email)
     if user is None:
-        check_password_hash(_UNKNOWN_USER_HASH, password or "")
+        spend_time_as_if_checking(password or "")
         return None
     if not user.check_password(password or ""):
         return None

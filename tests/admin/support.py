@@ -1,6 +1,6 @@
 """Signing in as the people the back office cares about, and posting its forms with a real CSRF token."""
 from tests import factories as make
-from tests.helpers import page_token, sign_in
+from tests.helpers import csrf_token, sign_in
 
 
 def signed_in(client, role="admin", **fields):
@@ -14,6 +14,6 @@ def signed_in(client, role="admin", **fields):
     return user
 
 
-def post(client, url, data=None, token_from="/admin/stock/receive"):
+def post(client, url, data=None, token_from=None):
     """POST like the browser: with the token from a page this client can see."""
-    return client.post(url, data={"csrf_token": page_token(client, token_from), **(data or {})})
+    return client.post(url, data={"csrf_token": csrf_token(client, token_from), **(data or {})})

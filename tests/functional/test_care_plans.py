@@ -9,7 +9,7 @@ from shop.cart.services import clean_cart
 from shop.extensions import db
 from tests import factories as make
 from tests.factories import PASSWORD
-from tests.helpers import page_token, sign_in
+from tests.helpers import csrf_token, page_token, sign_in
 
 
 @pytest.fixture
@@ -27,8 +27,8 @@ def practitioner(app, email="jo@clinic.example", status="approved"):
     return client
 
 
-def post(client, url, data=None, token_from="/account"):
-    return client.post(url, data={**(data or {}), "csrf_token": page_token(client, token_from)})
+def post(client, url, data=None, token_from=None):
+    return client.post(url, data={**(data or {}), "csrf_token": csrf_token(client, token_from)})
 
 
 def editor_form(plan, **changes):

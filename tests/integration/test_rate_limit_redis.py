@@ -1,5 +1,6 @@
 """Sign-in limits counted in Redis, as in production: every app server behind the balancer sees the same count."""
 import os
+import uuid
 
 import pytest
 import redis
@@ -22,7 +23,8 @@ def backend():
 
 @pytest.fixture
 def app_settings():
-    return {"RATELIMIT_STORAGE_URI": REDIS_URL}
+    # A prefix of this test's own: counts left in the shared Redis by an earlier or parallel run never reach it.
+    return {"RATELIMIT_STORAGE_URI": REDIS_URL, "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
 
 
 def test_failed_sign_ins_are_counted_in_redis_and_seen_by_another_server(app, tmp_path):
@@ -30,10 +32,11 @@ def test_failed_sign_ins_are_counted_in_redis_and_seen_by_another_server(app, tm
     store = redis.Redis.from_url(REDIS_URL)
     for _ in range(5):
         assert sign_in(app.test_client(), "pat@example.com", "wrong password!").status_code == 401
-    assert any(b"account:pat@example.com" in key for key in store.keys("*"))
+    assert any(b"account:pat@example.com" in key for key in store.keys(f"*{app.config['RATELIMIT_KEY_PREFIX']}*"))
 
     # A second app server, with its own process memory, sharing only Redis and the database.
-    other = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"], RATELIMIT_STORAGE_URI=REDIS_URL)
+    other = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"], RATELIMIT_STORAGE_URI=REDIS_URL,
+                       RATELIMIT_KEY_PREFIX=app.config["RATELIMIT_KEY_PREFIX"])
     other.instance_path = str(tmp_path / "other")
     assert sign_in(other.test_client(), "pat@example.com", PASSWORD).status_code == 429
     limiter.reset()

@@ -1,7 +1,7 @@
 """The last units at scale: 200 buyers press "Checkout" at the same moment for 10 units, 20 times over.
 
 The approach of tests/integration/test_concurrency.py (50 buyers, 3 rounds), scaled up. To keep
-it quick, each buyer's browser session is made once (a real page view for its CSRF token) and
+it quick, each buyer's browser session is made once (with its CSRF token) and
 each round puts the new product in its cart directly in the session, as /cart/add would; only
 the checkouts go through the app, all at once behind a barrier.
 
@@ -30,7 +30,7 @@ ROUNDS = 20
 
 
 @pytest.fixture
-def app(database_url, tmp_path):
+def app(database_url, tmp_path, _worker_pg_database):
     engine_options = {"pool_pre_ping": True, "pool_size": 20, "max_overflow": 10, "pool_timeout": 120}
     application = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, SQLALCHEMY_ENGINE_OPTIONS=engine_options)
     application.instance_path = str(tmp_path / "instance")
@@ -41,8 +41,6 @@ def app(database_url, tmp_path):
             conftest._drop_alembic_version()
             db.create_all()
             conftest._pg_schema_built = True
-        else:
-            conftest._truncate_all()
         yield application
         db.session.remove()
         conftest._truncate_all()
@@ -50,11 +48,11 @@ def app(database_url, tmp_path):
 
 
 def buyers(app, product):
-    """BUYERS browser sessions, each with a CSRF token from a real page view."""
+    """BUYERS browser sessions, each with its CSRF token."""
     out = []
     for _ in range(BUYERS):
         client = app.test_client()
-        out.append((client, csrf_token(client, f"/products/{product.slug}")))
+        out.append((client, csrf_token(client)))
     return out
 
 

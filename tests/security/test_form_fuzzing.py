@@ -112,7 +112,7 @@ def post(client, url, token, data, extra):
 
 @pytest.fixture
 def fuzz_client(client, shop):
-    return client, csrf_token(client, "/products")
+    return client, csrf_token(client)
 
 
 def test_fuzz_add_to_cart(fuzz_client, shop):

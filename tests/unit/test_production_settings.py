@@ -23,3 +23,37 @@ def test_per_process_rate_limits_are_flagged_in_production(production_env, caplo
     with caplog.at_level(logging.WARNING, logger="shop"):
         create_app(ProductionConfig, RATELIMIT_STORAGE_URI=storage, **production_env)
     assert any("sign-in limits are per process" in r.getMessage() for r in caplog.records) is warned
+
+
+def test_production_hashes_passwords_with_scrypt(production_env):
+    from shop.accounts.models import User
+
+    app = create_app(ProductionConfig, **production_env)
+    assert app.config["PASSWORD_HASH_METHOD"] == "scrypt"
+    with app.app_context():
+        user = User(email="clinic@example.com")
+        user.set_password("a long enough passphrase")
+    assert user.password_hash.startswith("scrypt:")
+    assert user.check_password("a long enough passphrase") and not user.check_password("something else")
+
+
+def test_production_refuses_a_cheap_password_hash(production_env):
+    with pytest.raises(RuntimeError, match="PASSWORD_HASH_METHOD must be scrypt"):
+        create_app(ProductionConfig, PASSWORD_HASH_METHOD="pbkdf2:sha256:1", **production_env)
+
+
+def test_a_password_hashed_with_scrypt_still_signs_in_under_another_setting(app, client):
+    """Hashes carry their own method: changing the setting never locks anyone out."""
+    from werkzeug.security import generate_password_hash
+
+    from shop.extensions import db
+    from tests import factories as make
+    from tests.helpers import sign_in
+
+    assert not app.config["PASSWORD_HASH_METHOD"].startswith("scrypt")  # the tests' cheap setting
+    user = make.user("old.customer@example.com")
+    user.password_hash = generate_password_hash(make.PASSWORD, method="scrypt")
+    db.session.commit()
+
+    assert sign_in(client, "old.customer@example.com", "not the password at all").status_code == 401
+    assert sign_in(client, "old.customer@example.com", make.PASSWORD).status_code == 303

@@ -22,10 +22,12 @@ from shop import create_app
 from shop.config import TestConfig, normalise_database_url
 from shop.extensions import db, limiter
 
-# Each xdist worker ("gw0", "gw1", ...) gets its own PostgreSQL database; a plain run uses the named one.
+# Each xdist worker ("gw0", "gw1", ...) of each run gets its own PostgreSQL database, so neither
+# two workers nor two runs on one machine share tables; a plain run uses the named database.
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+RUN = os.environ.get("PYTEST_XDIST_TESTRUNUID", "")[:8]
 SHARED_PG_URL = os.environ.get("TEST_DATABASE_URL")
-PG_URL = (make_url(SHARED_PG_URL).set(database=f"{make_url(SHARED_PG_URL).database}_{WORKER}").render_as_string(hide_password=False)
+PG_URL = (make_url(SHARED_PG_URL).set(database=f"{make_url(SHARED_PG_URL).database}_{RUN}_{WORKER}").render_as_string(hide_password=False)
           if SHARED_PG_URL and WORKER else SHARED_PG_URL)
 # Stripe's real test mode needs the network: only `make test-stripe` collects it.
 collect_ignore = [] if os.environ.get("SHOP_LIVE_STRIPE") else ["live"]

@@ -13,10 +13,3 @@ class Problem(str):
         problem.field = field
         return problem
 
-    def capitalised(self) -> "Problem":
-        return Problem(self[:1].upper() + self[1:], self.field)
-
-
-def about(field: str, problems) -> list[str]:
-    """The messages in `problems` about one field, for the message beside it."""
-    return [p for p in problems or () if getattr(p, "field", "") == field]

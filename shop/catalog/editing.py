@@ -206,9 +206,10 @@ def save_variant(product_id: int, variant_id: int | None, fields: VariantFields,
     variant = db.session.get(Variant, variant_id) if variant_id else None
     if product is None or (variant_id and (variant is None or variant.product_id != product.id)):
         raise CatalogueError(["That size no longer exists."])
-    values, problems = parse_variant(fields, variant_id)
+    # Named by SKU: the product page has a form per size, and the summary at its top must say which.
+    values, problems = parse_variant(fields, variant_id, f"{variant.sku}: " if variant else "New size: ")
     if problems:
-        raise CatalogueError([p.capitalised() for p in problems])
+        raise CatalogueError(problems)
     before = _variant_snapshot(variant) if variant else {}
     if variant is None:
         variant = Variant(product_id=product.id, stock_on_hand=0)

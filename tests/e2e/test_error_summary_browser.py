@@ -36,11 +36,12 @@ def test_a_trade_price_above_retail_is_reported_at_the_top_and_linked_to_its_fie
     page.locator(f"#variant-{size.id}").get_by_role("button", name="Save size").click()
 
     summary = focused_summary(page)
-    link = summary.get_by_role("link", name="The trade price is more than the retail price.")
+    message = f"{size.sku}: the trade price is more than the retail price."
+    link = summary.get_by_role("link", name=message)
     expect(link).to_have_attribute("href", f"#trade-{size.id}")
     field = page.locator(f"#trade-{size.id}")
     expect(field).to_have_attribute("aria-invalid", "true")
-    expect(page.locator(f"#trade-{size.id}-error")).to_have_text("The trade price is more than the retail price.")
+    expect(page.locator(f"#trade-{size.id}-error")).to_have_text(message)
     expect(field).not_to_be_in_viewport()  # a screen below, as the admin met it
 
     link.click()

@@ -5,6 +5,7 @@ from shop.cart.forms import AddToCartForm, CheckoutForm, RemoveLineForm, UpdateL
 from shop.cart.services import CartError, add_to_cart, clean_cart, price_cart, remove_from_cart, set_quantity
 from shop.careplans.services import plan_discount_for
 from shop.catalog.services import ProductNotFound, get_product_of_variant
+from shop.problems import Problem
 
 bp = Blueprint("cart", __name__, url_prefix="/cart")
 
@@ -68,7 +69,8 @@ def _back_to_product(form, message):
         product = get_product_of_variant(form.variant_id.data)
     except ProductNotFound:
         return render_cart([message], 400)
-    return render_template("catalog/product.html", product=product, errors=[message], cart_form=form), 400
+    # The summary at the top links to the buy box's quantity, where the message is shown again.
+    return render_template("catalog/product.html", product=product, errors=[Problem(message, "quantity")], cart_form=form), 400
 
 
 @bp.post("/update")

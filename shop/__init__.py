@@ -32,6 +32,7 @@ def create_app(config_class=None, **overrides) -> Flask:
 
     _import_models()
     _register_blueprints(app)
+    _price_care_plans(app)
 
     from shop import cli, errors, serving, web
     from shop.inventory import hooks as inventory_hooks
@@ -67,6 +68,14 @@ def _import_models():
     import shop.orders.models  # noqa: F401
     import shop.orders.refunds  # noqa: F401 (the OrderRefund model)
     import shop.payments.models  # noqa: F401
+
+
+def _price_care_plans(app: Flask) -> None:
+    # Care plans build on the cart; the cart learns what a plan takes off through this one lookup.
+    from shop.cart.session import price_plans_with
+    from shop.careplans.services import plan_discount_for
+
+    price_plans_with(app, plan_discount_for)
 
 
 def _register_blueprints(app: Flask) -> None:

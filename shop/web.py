@@ -2,7 +2,7 @@
 from flask import Flask, request, session, url_for
 from flask_login import current_user
 
-from shop.cart.services import clean_cart
+from shop.cart.session import current_cart
 from shop.payments.services import demo_payments_on
 
 from shop.money import format_money
@@ -43,7 +43,7 @@ def register(app: Flask) -> None:
             "shipping_flat_pence": app.config["SHIPPING_FLAT_PENCE"],
             "free_shipping_threshold_pence": app.config["FREE_SHIPPING_THRESHOLD_PENCE"],
             "url_for_page": url_for_page,
-            "cart_count": sum(clean_cart(session.get("cart")).values()) if "cart" in session else 0,
+            "cart_count": sum(current_cart().values()) if "cart" in session else 0,
             "demo_payments": demo_payments_on(app.config),
             # Approved practitioners see trade prices beside retail ones, everywhere prices show.
             "trade_prices": bool(current_user.is_authenticated and current_user.is_trade),

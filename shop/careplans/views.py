@@ -12,7 +12,7 @@ from wtforms.validators import InputRequired, Length
 
 from shop.cart.forms import first_error
 from shop.cart.services import CartError
-from shop.cart.views import current_cart, save_cart
+from shop.cart.session import current_cart, remember_plan, save_cart
 from shop.careplans.editing import Addition, PlanEdit, PlanProblems, save_plan
 from shop.careplans.services import (
     PlanError,
@@ -271,7 +271,7 @@ def patient_add(token):
         return again(" ".join(report.unavailable + report.short) or "Nothing could be added to your cart.")
     save_cart(cart)
     # Remembered so the cart can price the plan's lines with the clinic's discount and credit the plan.
-    session["care_plan"] = {"plan_id": plan.id, "token": plan.token}
+    remember_plan({"plan_id": plan.id, "token": plan.token})
     for category, message in report.messages():
         flash(message, category)
     return redirect(url_for("cart.view"), code=303)

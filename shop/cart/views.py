@@ -1,41 +1,16 @@
-from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
-from flask_login import current_user
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 
 from shop.cart.forms import AddToCartForm, CheckoutForm, RemoveLineForm, UpdateLineForm, first_error
-from shop.cart.services import CartError, add_to_cart, clean_cart, price_cart, remove_from_cart, set_quantity
-from shop.careplans.services import plan_discount_for
+from shop.cart.services import CartError, add_to_cart, remove_from_cart, set_quantity
+from shop.cart.session import current_cart, priced_current_cart, save_cart
 from shop.catalog.services import ProductNotFound, get_product_of_variant
 from shop.problems import Problem
 
 bp = Blueprint("cart", __name__, url_prefix="/cart")
 
 
-def current_cart() -> dict[int, int]:
-    return clean_cart(session.get("cart"))
-
-
-def save_cart(cart: dict[int, int]) -> None:
-    session["cart"] = {str(k): v for k, v in cart.items()}
-
-
-def priced_current_cart():
-    config = current_app.config
-    return price_cart(
-        current_cart(),
-        flat_shipping_pence=config["SHIPPING_FLAT_PENCE"],
-        free_shipping_threshold_pence=config["FREE_SHIPPING_THRESHOLD_PENCE"],
-        currency=config["STORE_CURRENCY"],
-        trade=trade_pricing(),
-        plan=plan_discount_for(session.get("care_plan")),
-    )
-
-
-def trade_pricing() -> bool:
-    """Prices are decided on the server, per request, from the signed-in account."""
-    return bool(current_user.is_authenticated and current_user.is_trade)
-
-
 def render_cart(errors=(), status=200):
+    """The cart page, with what went wrong; checkout's errors are shown on it too."""
     return (
         render_template("cart/cart.html", cart=priced_current_cart(), checkout_form=CheckoutForm(),
                         errors=list(errors), max_quantity=current_app.config["MAX_QUANTITY_PER_LINE"]),

@@ -2,7 +2,8 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 
 from shop.cart.forms import CheckoutForm
-from shop.cart.views import current_cart, priced_current_cart, render_cart, save_cart
+from shop.cart.session import current_cart, has_plan, priced_current_cart, remember_plan, save_cart
+from shop.cart.views import render_cart  # checkout's refusals are shown on the cart page
 from shop.careplans.services import remembered_plan
 from shop.checkout.services import CartNotReady, cancel_checkout, fulfil_checkout, start_checkout
 from shop.inventory.services import OutOfStock
@@ -88,8 +89,8 @@ def cancel():
         if not current_cart():
             # The session was lost while paying (signed out in another tab): the order still knows the cart.
             save_cart(order.quantities)
-            if order.care_plan_id and "care_plan" not in session:
-                session["care_plan"] = remembered_plan(order.care_plan_id)
+            if order.care_plan_id and not has_plan():
+                remember_plan(remembered_plan(order.care_plan_id))
         flash("Checkout cancelled. Everything is still in your cart.", "success")
     elif order.status == "paid":
         return redirect(url_for("checkout.order_page", token=order.token), code=303)

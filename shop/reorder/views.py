@@ -10,7 +10,7 @@ from wtforms.validators import InputRequired
 from shop.accounts.services import order_of, orders_of
 from shop.cart.forms import ID_RANGE, WHOLE_NUMBER, first_error
 from shop.cart.services import CartError
-from shop.cart.views import current_cart, save_cart, trade_pricing
+from shop.cart.session import current_cart, save_cart, trade_pricing
 from shop.catalog.models import utcnow
 from shop.catalog.services import count_sizes, find_sizes
 from shop.reorder.running_low import due_items

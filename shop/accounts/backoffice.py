@@ -67,12 +67,10 @@ def suspend_trade(account_id: int, reason: str, *, actor) -> TradeAccount:
 
 
 def set_discount(account_id: int, percent_text: str, *, actor) -> TradeAccount:
-    """The clinic's patient discount on its care plans (0–50 %), through the care plans' own service.
-
-    `actor` None is the command line.
+    """The clinic's patient discount on its care plans (0–50 %), typed in the back office or given on
+    the command line (`actor` None), with its audit entry.
     """
     from shop.audit.services import record_audit
-    from shop.careplans.services import PlanError, set_patient_discount
 
     account = db.session.get(TradeAccount, account_id)
     if account is None:
@@ -84,8 +82,16 @@ def set_discount(account_id: int, percent_text: str, *, actor) -> TradeAccount:
     record_audit(actor, "trade.discount", account, {"patient_discount_percent": account.patient_discount_percent},
                  {"patient_discount_percent": percent}, summary=f"{account.clinic_name}: patient discount {percent}%")
     try:
-        set_patient_discount(account.user.email, percent)  # commits, with the audit entry
-    except PlanError as error:
+        set_patient_discount(account, percent)  # commits, with the audit entry
+    except AccountError:
         db.session.rollback()
-        raise AccountError(str(error)) from None
+        raise
     return account
+
+
+def set_patient_discount(account: TradeAccount, percent: int) -> None:
+    """An admin's decision: the clinic's patients pay this much less on its care plans."""
+    if not 0 <= percent <= 50:
+        raise AccountError("The patient discount must be from 0 to 50 percent.")
+    account.patient_discount_percent = percent
+    db.session.commit()

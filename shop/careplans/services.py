@@ -222,15 +222,3 @@ def plan_discount_for(remembered) -> PlanDiscount | None:
                         notes={i.variant_id: i.note for i in plan.items if i.note},
                         guides=tuple(g for g in plan.guides if g.published))
 
-
-def set_patient_discount(email: str, percent: int) -> None:
-    """An admin's decision: the clinic's patients pay this much less on its care plans."""
-    from shop.accounts.services import find_user
-
-    user = find_user(email)
-    if user is None or user.trade_account is None:
-        raise PlanError(f"No trade account for {email}.")
-    if not 0 <= percent <= 50:
-        raise PlanError("The patient discount must be from 0 to 50 percent.")
-    user.trade_account.patient_discount_percent = percent
-    db.session.commit()

@@ -66,7 +66,6 @@ def _import_models():
     import shop.guides.models  # noqa: F401
     import shop.inventory.models  # noqa: F401
     import shop.orders.models  # noqa: F401
-    import shop.orders.refunds  # noqa: F401 (the OrderRefund model)
     import shop.payments.models  # noqa: F401
 
 

@@ -13,8 +13,8 @@ from shop.orders.backoffice import (
     mark_shipped,
     orders_csv,
 )
-from shop.orders.models import STATUS_LABELS
-from shop.orders.refunds import REFUND_REASONS, RefundError, refund_order, refunds_of, returned_units
+from shop.orders.models import REFUND_REASONS, STATUS_LABELS
+from shop.orders.refunds import RefundError, refund_order, refunds_of, returned_units
 from shop.payments.gateway import PaymentError
 from shop.payments.services import get_gateway
 from shop.problems import Problem

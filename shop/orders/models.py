@@ -25,6 +25,13 @@ STATUS_LABELS = {
     "payment_failed": "Payment failed",
 }
 
+# Stripe accepts only these reasons; the admin's own words go into the note.
+REFUND_REASONS = {
+    "requested_by_customer": "Requested by the customer",
+    "duplicate": "Duplicate payment",
+    "fraudulent": "Fraudulent",
+}
+
 
 # The guides a care plan's practitioner chose, kept with the order (the plan may change or go later).
 order_plan_guides = db.Table(
@@ -182,3 +189,24 @@ class WebhookEvent(db.Model):
     id: Mapped[str] = mapped_column(String(255), primary_key=True)
     type: Mapped[str] = mapped_column(String(100))
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OrderRefund(db.Model):
+    """One refund made from the back office, as the gateway confirmed it."""
+
+    __tablename__ = "order_refunds"
+    __table_args__ = (CheckConstraint("amount_pence > 0", name="amount_positive"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    gateway_refund_id: Mapped[str] = mapped_column(String(255), unique=True)
+    idempotency_key: Mapped[str] = mapped_column(String(100), unique=True)
+    amount_pence: Mapped[int]
+    reason: Mapped[str] = mapped_column(String(40))
+    note: Mapped[str] = mapped_column(Text, default="")
+    units_returned: Mapped[int] = mapped_column(default=0)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def reason_label(self) -> str:
+        return REFUND_REASONS.get(self.reason, self.reason)

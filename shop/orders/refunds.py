@@ -5,49 +5,19 @@ attempt token; the gateway's idempotency key is made from it, so submitting the 
 twice (a double click, a retry after a timeout) refunds once.
 """
 import re
-from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, func, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import func, select
 
-from shop.catalog.models import utcnow
 from shop.extensions import db
 from shop.inventory.models import StockMovement
 from shop.inventory.services import return_to_stock
 from shop.money import format_money
-from shop.orders.models import Order, OrderEvent
+from shop.orders.models import REFUND_REASONS, Order, OrderEvent, OrderRefund
 from shop.orders.services import record_refund
 from shop.payments.gateway import Gateway
 
-# Stripe accepts only these reasons; the admin's own words go into the note.
-REFUND_REASONS = {
-    "requested_by_customer": "Requested by the customer",
-    "duplicate": "Duplicate payment",
-    "fraudulent": "Fraudulent",
-}
 REFUNDABLE_STATUSES = ("paid", "needs_review")
 ATTEMPT = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
-
-
-class OrderRefund(db.Model):
-    """One refund made from the back office, as the gateway confirmed it."""
-
-    __tablename__ = "order_refunds"
-    __table_args__ = (CheckConstraint("amount_pence > 0", name="amount_positive"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
-    gateway_refund_id: Mapped[str] = mapped_column(String(255), unique=True)
-    idempotency_key: Mapped[str] = mapped_column(String(100), unique=True)
-    amount_pence: Mapped[int]
-    reason: Mapped[str] = mapped_column(String(40))
-    note: Mapped[str] = mapped_column(Text, default="")
-    units_returned: Mapped[int] = mapped_column(default=0)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    @property
-    def reason_label(self) -> str:
-        return REFUND_REASONS.get(self.reason, self.reason)
 
 
 class RefundError(ValueError):

@@ -6,8 +6,7 @@ from sqlalchemy import select
 
 from shop.audit.models import AuditEntry
 from shop.extensions import db
-from shop.orders.models import Order
-from shop.orders.refunds import OrderRefund
+from shop.orders.models import Order, OrderRefund
 from tests import factories as make
 from tests.admin.support import signed_in
 from tests.helpers import add_to_cart, assert_ledger_balances, checkout, page_token, stock_of

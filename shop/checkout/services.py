@@ -85,6 +85,7 @@ def start_checkout(
                 unit_price_pence=line.unit_price_pence,
                 quantity=line.quantity,
                 plan_note=line.plan_note or None,
+                discount_label=line.discount_label if line.discount_percent else None,
             )
             for line in cart.lines
         ],
@@ -99,14 +100,13 @@ def start_checkout(
         raise
 
     # The patient discount is taken off each unit price, and said in the line's description at Stripe.
-    discounts = {line.variant.id: line.discount_label for line in cart.lines if line.discount_percent}
     request = CheckoutRequest(
         order_id=order.id,
         order_number=order.number,
         currency=order.currency,
         lines=[
             CheckoutLine(name=line.product_name,
-                         description=f"{line.size_label} · SKU {line.sku}" + (f" · {discounts[line.variant_id]}" if line.variant_id in discounts else ""),
+                         description=f"{line.size_label} · SKU {line.sku}" + (f" · {line.discount_label}" if line.discount_label else ""),
                          unit_amount=line.unit_price_pence, quantity=line.quantity)
             for line in order.lines
         ],

@@ -160,6 +160,9 @@ class OrderLine(db.Model):
     quantity: Mapped[int]
     # The practitioner's how-to-use note when the line came from a care plan.
     plan_note: Mapped[str | None] = mapped_column(Text)
+    # The discount the line was sold with, as Stripe's line description named it, e.g. "10% patient
+    # discount from Harbour Physio"; None for a line at its list price.
+    discount_label: Mapped[str | None] = mapped_column(String(200))
 
     order: Mapped[Order] = relationship(back_populates="lines")
 

@@ -5,7 +5,7 @@ from flask_login import current_user
 from shop.cart.session import current_cart
 from shop.payments.services import demo_payments_on
 
-from shop.money import format_money
+from shop.money import format_money, vat_included
 from shop.guides.rendering import render_markdown
 
 CSP = (
@@ -22,6 +22,7 @@ def register(app: Flask) -> None:
         return format_money(pence, currency)
 
     app.add_template_filter(render_markdown, "markdown")
+    app.add_template_filter(vat_included, "vat_included")
 
     @app.template_global()
     def product_image_url(product) -> str:

@@ -27,6 +27,12 @@ def test_a_partly_refunded_receipt_shows_the_refund_and_the_net_paid(app, oil):
     assert "VAT included in this receipt: £15.00 (after the refund)" in receipt  # a sixth of £90.00
 
 
+def test_the_vat_on_a_receipt_rounds_half_a_penny_up(app, oil):
+    order = make.paid_order(None, [(oil.variants[0], 1, 1503)], email="guest@example.com")  # £15.03 holds £2.505 of VAT
+    receipt = text_of(app.test_client().get(f"/orders/{order.token}/receipt").get_data(as_text=True))
+    assert "VAT included in this receipt: £2.51 ." in receipt  # text_of spaces out the closing tag
+
+
 def test_an_unrefunded_receipt_has_no_refund_lines(app, oil):
     order = make.paid_order(None, [(oil.variants[1], 1)], email="guest@example.com")
     receipt = text_of(app.test_client().get(f"/orders/{order.token}/receipt").get_data(as_text=True))

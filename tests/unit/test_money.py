@@ -1,6 +1,6 @@
 import pytest
 
-from shop.money import format_money, per_hundred
+from shop.money import format_money, per_hundred, vat_included
 
 
 @pytest.mark.parametrize(
@@ -26,3 +26,18 @@ def test_price_per_100_rounds_half_up_to_the_penny():
 def test_price_per_100_needs_a_size():
     with pytest.raises(ValueError):
         per_hundred(100, 0)
+
+
+@pytest.mark.parametrize(
+    "total, rate, vat",
+    [(12000, 20, 2000), (9000, 20, 1500), (1503, 20, 251), (1502, 20, 250), (3, 20, 1), (0, 20, 0),
+     (1050, 5, 50), (999, 0, 0), (10_000_001, 20, 1_666_667)],
+)
+def test_vat_included_in_a_price_is_whole_pence_rounded_half_up(total, rate, vat):
+    # £15.03 at 20% holds £2.505 of VAT: half a penny rounds up, where a float rounded to even gave £2.50.
+    assert vat_included(total, rate) == vat
+
+
+def test_vat_included_refuses_floats():
+    with pytest.raises(TypeError):
+        vat_included(15.03, 20)

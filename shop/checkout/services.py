@@ -19,7 +19,7 @@ from shop.orders.services import (
     release_order,
     send_order_confirmation,
 )
-from shop.payments.gateway import CheckoutLine, CheckoutRequest, Gateway, PaymentError, SessionNotFound
+from shop.payments.gateway import CheckoutLine, CheckoutRequest, CheckoutSession, Gateway, PaymentError, SessionNotFound
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,17 @@ def start_checkout(
     if not cart.can_checkout:
         raise CartNotReady("Please fix the items marked in your cart before checking out.")
     hold_until = utcnow() + timedelta(minutes=hold_minutes)
-    order = Order(
+    order = _order_from_cart(cart, gateway.name, email=email, user_id=user_id, hold_until=hold_until)
+    _hold(order)
+    request = _gateway_request(order, shipping_label=shipping_label, success_url=success_url,
+                               cancel_url=cancel_url_for(order.token), email=email)
+    session = _open_session(order, gateway, request)
+    return CheckoutStarted(order=order, redirect_url=session.url)
+
+
+def _order_from_cart(cart: PricedCart, gateway_name: str, *, email, user_id, hold_until: datetime) -> Order:
+    """The order as the cart is priced now: each line a snapshot of what the buyer saw."""
+    return Order(
         status="pending_payment",
         email=email,
         user_id=user_id,
@@ -69,7 +79,7 @@ def start_checkout(
         subtotal_pence=cart.subtotal_pence,
         shipping_pence=cart.shipping_pence,
         total_pence=cart.total_pence,
-        gateway=gateway.name,
+        gateway=gateway_name,
         pricing=cart.pricing,
         care_plan_id=cart.care_plan_id,
         **_plan_snapshot(cart),
@@ -90,6 +100,10 @@ def start_checkout(
             for line in cart.lines
         ],
     )
+
+
+def _hold(order: Order) -> None:
+    """Create the order and hold its stock in one transaction; OutOfStock leaves nothing behind."""
     try:
         db.session.add(order)
         db.session.flush()
@@ -99,12 +113,15 @@ def start_checkout(
         db.session.rollback()
         raise
 
-    # The patient discount is taken off each unit price, and said in the line's description at Stripe.
-    request = CheckoutRequest(
+
+def _gateway_request(order: Order, *, shipping_label: str, success_url: str, cancel_url: str, email) -> CheckoutRequest:
+    """What the payment page is asked to charge, from the order alone."""
+    return CheckoutRequest(
         order_id=order.id,
         order_number=order.number,
         currency=order.currency,
         lines=[
+            # The patient discount is taken off each unit price, and said in the line's description.
             CheckoutLine(name=line.product_name,
                          description=f"{line.size_label} · SKU {line.sku}" + (f" · {line.discount_label}" if line.discount_label else ""),
                          unit_amount=line.unit_price_pence, quantity=line.quantity)
@@ -113,12 +130,16 @@ def start_checkout(
         shipping_pence=order.shipping_pence,
         shipping_label=shipping_label,
         success_url=success_url,
-        cancel_url=cancel_url_for(order.token),
+        cancel_url=cancel_url,
         # A few seconds over the hold so Stripe's 30-minute minimum is always met.
-        expires_at=int(hold_until.replace(tzinfo=timezone.utc).timestamp()) + 5,
+        expires_at=int(order.hold_expires_at.replace(tzinfo=timezone.utc).timestamp()) + 5,
         idempotency_key=f"checkout-{order.token}",
         email=email,
     )
+
+
+def _open_session(order: Order, gateway: Gateway, request: CheckoutRequest) -> CheckoutSession:
+    """Open the checkout session and keep its id; if the gateway fails, cancel the order and release the hold."""
     try:
         session = gateway.create_checkout(request)
     except PaymentError:
@@ -130,7 +151,7 @@ def start_checkout(
     order.checkout_session_id = session.id
     order.checkout_url = session.url
     db.session.commit()
-    return CheckoutStarted(order=order, redirect_url=session.url)
+    return session
 
 
 def fulfil_checkout(session_id: str, gateway: Gateway) -> Order:

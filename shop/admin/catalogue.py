@@ -24,6 +24,7 @@ from shop.extensions import db
 from shop.guides.models import Guide
 from shop.money import pounds_text
 from shop.problems import Problem
+from shop.sql import LIKE_ESCAPE, escape_like
 
 # A size's fields and the start of their input ids in its form (the id ends with the size's id, or "new").
 SIZE_INPUTS = {"sku": "sku", "size_label": "size", "amount": "amount", "unit": "unit", "price": "price",
@@ -39,7 +40,7 @@ def products():
     q = request.args.get("q", "").strip()[:100]
     stmt = select(Product).order_by(Product.name)
     if q:
-        stmt = stmt.where(Product.name.ilike(f"%{q.replace('%', '')}%"))
+        stmt = stmt.where(Product.name.ilike(f"%{escape_like(q)}%", escape=LIKE_ESCAPE))
     return render_template("admin/products.html", products=db.session.scalars(stmt).all(), q=q)
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, exists, or_
 
 from shop.catalog.models import Flag, Product, Variant, product_flags
+from shop.sql import LIKE_ESCAPE, escape_like
 
 MAX_WORDS = 8
 TEXT_COLUMNS = (Product.name, Product.summary, Product.description, Product.how_to_use,
@@ -67,10 +68,6 @@ def parse_search(q: str, flags: list[Flag]) -> Search:
     return search
 
 
-def escape_like(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def search_conditions(q: str, flags: list[Flag]) -> list:
     """Conditions every matching product meets: each flag, each size, and each word somewhere."""
     search = parse_search(q, flags)
@@ -85,7 +82,7 @@ def search_conditions(q: str, flags: list[Flag]) -> list:
     for word in search.words:
         pattern = f"%{escape_like(word)}%"
         conditions.append(or_(
-            *(column.ilike(pattern, escape="\\") for column in TEXT_COLUMNS),
-            exists().where(and_(Variant.product_id == Product.id, Variant.sku.ilike(pattern, escape="\\"))),
+            *(column.ilike(pattern, escape=LIKE_ESCAPE) for column in TEXT_COLUMNS),
+            exists().where(and_(Variant.product_id == Product.id, Variant.sku.ilike(pattern, escape=LIKE_ESCAPE))),
         ))
     return conditions

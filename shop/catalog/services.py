@@ -12,8 +12,9 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from shop.catalog.listing import BadListingQuery, ListingQuery
 from shop.catalog.models import Category, Flag, Product, Variant, product_flags
-from shop.catalog.search import escape_like, search_conditions
+from shop.catalog.search import search_conditions
 from shop.extensions import db
+from shop.sql import LIKE_ESCAPE, escape_like
 
 
 class ProductNotFound(LookupError):
@@ -222,7 +223,7 @@ def _sizes_matching(q: str):
     q = (q or "").strip()[:100]
     if q:
         like = f"%{escape_like(q.lower())}%"
-        query = query.where(or_(*(func.lower(column).like(like, escape="\\")
+        query = query.where(or_(*(func.lower(column).like(like, escape=LIKE_ESCAPE)
                                   for column in (Variant.sku, Product.name, Variant.size_label))))
     return query
 

@@ -11,6 +11,7 @@ from shop.csvsafe import cell
 from shop.extensions import db
 from shop.inventory.models import StockMovement
 from shop.orders.models import OPEN_STATUSES, Order, OrderLine
+from shop.sql import LIKE_ESCAPE, escape_like
 
 STOCK_SORTS = {
     "sku": (Variant.sku,),
@@ -52,8 +53,8 @@ def stock_table(*, q: str = "", state: str = "", sort: str = "product") -> list[
     )
     q = (q or "").strip()[:100]
     if q:
-        like = f"%{q.replace(chr(92), chr(92) * 2).replace('%', chr(92) + '%').replace('_', chr(92) + '_')}%"
-        stmt = stmt.where(or_(Variant.sku.ilike(like, escape="\\"), Product.name.ilike(like, escape="\\")))
+        like = f"%{escape_like(q)}%"
+        stmt = stmt.where(or_(Variant.sku.ilike(like, escape=LIKE_ESCAPE), Product.name.ilike(like, escape=LIKE_ESCAPE)))
     if state == "out":
         stmt = stmt.where(Variant.stock_on_hand <= 0)
     elif state == "low":

@@ -20,6 +20,7 @@ from shop.mail import send_email_or_log
 from shop.orders.models import STATUSES, Order, OrderEvent
 from shop.orders.services import release_order
 from shop.payments.gateway import Gateway
+from shop.sql import LIKE_ESCAPE, escape_like
 
 PAID_STATUSES = ("paid", "needs_review")
 PER_PAGE = 50
@@ -85,15 +86,11 @@ class OrderFilters:
             c.append(Order.created_at < datetime.combine(self.date_to + timedelta(days=1), time.min))
         if self.q:
             number = self.q.upper().removeprefix("EC").lstrip("0")
-            terms = [Order.email == self.q.lower(), Order.email.ilike(f"%{_escape(self.q.lower())}%", escape="\\")]
+            terms = [Order.email == self.q.lower(), Order.email.ilike(f"%{escape_like(self.q.lower())}%", escape=LIKE_ESCAPE)]
             if number.isdigit() and len(number) < 10:
                 terms.append(Order.id == int(number))
             c.append(or_(*terms))
         return c
-
-
-def _escape(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def find_orders(filters: OrderFilters, per_page: int = PER_PAGE) -> tuple[list[Order], int]:

@@ -209,3 +209,14 @@ def test_guides_are_previewed_sanitised_and_saved_with_their_products(app, clien
     assert guide.slug == "warming-up" and [p.id for p in guide.products] == [product.id]
     shown = client.get("/guides/warming-up").get_data(as_text=True)
     assert "Use <strong>gentle</strong> strokes." in shown and "<script>alert" not in shown
+
+
+def test_the_product_search_takes_percent_and_underscore_as_typed(app, client):
+    signed_in(client)
+    for name in ("Menthol 20% Rub", "Cooling Gel 200", "Arnica Cream"):
+        make.product(name)
+    found = client.get("/admin/products?q=20%25").get_data(as_text=True)
+    assert "Menthol 20% Rub" in found and "Cooling Gel 200" not in found
+    # "_" is a letter someone typed, not "any one character".
+    assert "No products match." in client.get("/admin/products?q=Arn_ca").get_data(as_text=True)
+    assert "Arnica Cream" in client.get("/admin/products?q=arnica").get_data(as_text=True)

@@ -7,6 +7,7 @@ from sqlalchemy import case, select
 
 from shop.accounts.models import TradeAccount, User
 from shop.accounts.services import AccountError, _mail, decide_trade, trade_snapshot
+from shop.audit.services import record_audit
 from shop.catalog.models import utcnow
 from shop.extensions import db
 
@@ -41,8 +42,6 @@ def decide_application(account_id: int, approve: bool, reason: str, *, actor) ->
 
 def suspend_trade(account_id: int, reason: str, *, actor) -> TradeAccount:
     """Stop an approved practitioner seeing trade prices; they are told why."""
-    from shop.audit.services import record_audit
-
     account = db.session.get(TradeAccount, account_id)
     if account is None:
         raise AccountError("There is no such trade account.")
@@ -70,8 +69,6 @@ def set_discount(account_id: int, percent_text: str, *, actor) -> TradeAccount:
     """The clinic's patient discount on its care plans (0–50 %), typed in the back office or given on
     the command line (`actor` None), with its audit entry.
     """
-    from shop.audit.services import record_audit
-
     account = db.session.get(TradeAccount, account_id)
     if account is None:
         raise AccountError("There is no such trade account.")

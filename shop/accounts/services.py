@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from shop.accounts.models import PROFESSIONS, TradeAccount, User
 from shop.accounts.passwords import password_problem, spend_time_as_if_checking
 from shop.accounts.tokens import RESET, VERIFY, BadLink, make_token, read_token
+from shop.audit.services import record_audit
 from shop.catalog.models import utcnow
 from shop.extensions import db
 from shop.mail import send_email_or_log
@@ -165,8 +166,6 @@ def reset_password(token: str, password: str) -> User:
 
 def create_admin(email: str, password: str) -> User:
     """Create an admin, or promote an existing account and give it this password (from the command line)."""
-    from shop.audit.services import record_audit
-
     email = normalise_email(email)
     problem = password_problem(password, email)
     if problem:
@@ -241,8 +240,6 @@ def decide_trade(email: str, approve: bool, reason: str = "", *, actor=None) -> 
 
     The audit entry is written in the same transaction; `actor` None is the command line.
     """
-    from shop.audit.services import record_audit
-
     user = find_user(email)
     if user is None or user.trade_account is None:
         raise AccountError(f"No trade account application from {email}.")

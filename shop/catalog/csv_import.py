@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from shop.audit.services import record_audit
 from shop.catalog.editing import SLUG, VariantFields, parse_variant
 from shop.catalog.models import Category, Product, Variant
 from shop.extensions import db
@@ -141,7 +142,6 @@ def plan_import(data: bytes) -> ImportPlan:
 
 def apply_import(data: bytes, filename: str, *, actor) -> ImportPlan:
     """Write the whole file, or nothing: raises nothing for bad rows, returns the plan with its errors."""
-    from shop.audit.services import record_audit
     from shop.inventory.services import record_stock
 
     plan = plan_import(data)

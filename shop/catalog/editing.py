@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from shop.audit.services import record_audit
 from shop.catalog.models import Category, Flag, Product, Variant
 from shop.extensions import db
 from shop.money import parse_pounds
@@ -93,7 +94,6 @@ def _check_product(fields: ProductFields, product_id: int | None) -> list[str]:
 
 def save_product(product_id: int | None, fields: ProductFields, *, actor) -> Product:
     """Create (product_id None) or update a product, with its flags and linked guides."""
-    from shop.audit.services import record_audit
     from shop.guides.models import Guide
 
     product = db.session.get(Product, product_id) if product_id else None
@@ -124,8 +124,6 @@ def save_product(product_id: int | None, fields: ProductFields, *, actor) -> Pro
 
 
 def set_published(product_id: int, published: bool, *, actor) -> Product:
-    from shop.audit.services import record_audit
-
     product = db.session.get(Product, product_id)
     if product is None:
         raise CatalogueError(["That product no longer exists."])
@@ -200,8 +198,6 @@ def _variant_snapshot(v: Variant) -> dict:
 
 
 def save_variant(product_id: int, variant_id: int | None, fields: VariantFields, *, actor) -> Variant:
-    from shop.audit.services import record_audit
-
     product = db.session.get(Product, product_id)
     variant = db.session.get(Variant, variant_id) if variant_id else None
     if product is None or (variant_id and (variant is None or variant.product_id != product.id)):
@@ -225,8 +221,6 @@ def save_variant(product_id: int, variant_id: int | None, fields: VariantFields,
 
 def save_image(product_id: int, data: bytes, folder: Path, *, actor) -> Product:
     """Store an uploaded photo under a name we choose; PNG, JPEG or WebP, at most 2 MB."""
-    from shop.audit.services import record_audit
-
     product = db.session.get(Product, product_id)
     if product is None:
         raise CatalogueError(["That product no longer exists."])

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from sqlalchemy import delete, func, select
 
+from shop.audit.services import record_audit
 from shop.catalog.models import Category, Flag, Product, Variant, product_flags
 from shop.demo import catalogue
 from shop.extensions import db
@@ -128,8 +129,6 @@ def load_demo(reset: bool = False) -> LoadResult:
                 products=[products[s] for s in data["products"]],
             )
         )
-    from shop.audit.services import record_audit
-
     # Only the command line loads it (seed-demo, make run on an empty database): --reset replaces the catalogue.
     record_audit(None, "catalogue.seed", ("catalogue", "demo"), {},
                  {"products_loaded": len(products), "sizes_loaded": variant_count, "guides_loaded": len(guide_files),

@@ -3,6 +3,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from shop.audit.services import record_audit
 from shop.catalog.editing import SLUG, CatalogueError, slugify
 from shop.catalog.models import Product, utcnow
 from shop.extensions import db
@@ -27,8 +28,6 @@ def _snapshot(title, slug, summary, body, published, products) -> dict:
 
 
 def save_guide(guide_id: int | None, fields: GuideFields, *, actor) -> Guide:
-    from shop.audit.services import record_audit
-
     guide = db.session.get(Guide, guide_id) if guide_id else None
     if guide_id and guide is None:
         raise CatalogueError(["That guide no longer exists."])

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, update
 
+from shop.audit.services import record_audit
 from shop.catalog.models import Product, Variant
 from shop.extensions import db
 from shop.inventory.models import LowStockAlert, StockMovement
@@ -139,8 +140,6 @@ def receive_delivery(lines: list[tuple[str, int]], supplier_ref: str, *, actor) 
     Returns (variant, units, stock after) per SKU. The supplier's reference goes into each
     movement's note and the audit log.
     """
-    from shop.audit.services import record_audit
-
     supplier_ref = (supplier_ref or "").strip()
     problems = []
     if not supplier_ref:
@@ -180,8 +179,6 @@ def receive_delivery(lines: list[tuple[str, int]], supplier_ref: str, *, actor) 
 
 def adjust_stock(variant_id: int, delta: int, reason: str, note: str, *, actor) -> int:
     """Change stock by `delta` for a reason (never by typing a new level). Returns the new level."""
-    from shop.audit.services import record_audit
-
     variant = db.session.get(Variant, variant_id)
     if variant is None:
         raise StockError(["That size no longer exists."])

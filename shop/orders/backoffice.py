@@ -12,6 +12,7 @@ from flask import render_template, url_for
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import selectinload
 
+from shop.audit.services import record_audit
 from shop.catalog.models import utcnow
 from shop.checkout.services import close_checkout_or_honour_payment
 from shop.csvsafe import cell
@@ -133,8 +134,6 @@ def orders_csv(filters: OrderFilters) -> str:
 
 def mark_shipped(order_id: int, carrier: str, tracking_number: str, *, actor) -> Order:
     """Record the parcel and email the customer their tracking number."""
-    from shop.audit.services import record_audit
-
     carrier, tracking_number = (carrier or "").strip(), (tracking_number or "").strip()
     if not carrier or len(carrier) > 60:
         raise OrderActionError("Enter the carrier (at most 60 characters).", "carrier")
@@ -172,8 +171,6 @@ def mark_shipped(order_id: int, carrier: str, tracking_number: str, *, actor) ->
 
 def cancel_unpaid(order_id: int, reason: str, *, gateway: Gateway, actor) -> Order:
     """Cancel an order nobody has paid for: close its checkout at the gateway, then release the hold."""
-    from shop.audit.services import record_audit
-
     reason = (reason or "").strip()
     if not reason or len(reason) > 300:
         raise OrderActionError("Say why the order is cancelled (at most 300 characters).", "cancel-reason")

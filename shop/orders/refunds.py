@@ -8,6 +8,7 @@ import re
 
 from sqlalchemy import func, select
 
+from shop.audit.services import record_audit
 from shop.extensions import db
 from shop.inventory.models import StockMovement
 from shop.inventory.services import return_to_stock
@@ -74,8 +75,6 @@ def _tell_the_customer(order: Order, record: "OrderRefund") -> None:
 
 
 def _refund(order_id, amount_pence, reason, note, restock, attempt, gateway, actor):
-    from shop.audit.services import record_audit
-
     if not ATTEMPT.match(attempt or ""):
         raise RefundError("This refund form is out of date. Please open the order again.")
     key = f"order-{order_id}-refund-{attempt}"

@@ -1,7 +1,7 @@
 """Error pages in the store's layout; never a traceback."""
 from urllib.parse import urlsplit
 
-from flask import Flask, flash, redirect, render_template, request, url_for
+from flask import Flask, abort, flash, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError, InterfaceError
 from werkzeug.exceptions import HTTPException
@@ -33,6 +33,13 @@ EXPIRED = ("Your session expired (for example, you signed out in another tab), s
 EXPIRED_PAYING = ("Your session expired (for example, you signed out in another tab), so we couldn't take the payment. "
                   "Nothing was charged, and your order is still held for you: press Pay again, or cancel it.")
 PAYING = {"demo_pay.pay", "demo_pay.pay_delayed"}
+
+
+def found_or_404(thing, description: str | None = None):
+    """`thing`, or the 404 page when a lookup found nothing: an unknown id in the address, or someone else's."""
+    if thing is None:
+        abort(404, description=description)
+    return thing
 
 
 def _wants_json() -> bool:

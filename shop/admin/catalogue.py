@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -20,6 +20,7 @@ from shop.catalog.editing import (
 )
 from shop.catalog.models import Category, Flag, Product
 from shop.csvsafe import cell
+from shop.errors import found_or_404
 from shop.extensions import db
 from shop.guides.models import Guide
 from shop.money import pounds_text
@@ -72,10 +73,7 @@ def _fields_from_form() -> ProductFields:
 
 
 def _product_or_404(product_id) -> Product:
-    product = db.session.get(Product, product_id)
-    if product is None:
-        abort(404)
-    return product
+    return found_or_404(db.session.get(Product, product_id))
 
 
 @bp.route("/products/new", methods=["GET", "POST"])

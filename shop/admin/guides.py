@@ -1,10 +1,11 @@
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from shop.admin import bp
 from shop.catalog.editing import CatalogueError
 from shop.catalog.models import Product
+from shop.errors import found_or_404
 from shop.extensions import db
 from shop.guides.editing import GuideFields, save_guide
 from shop.guides.models import Guide
@@ -39,9 +40,7 @@ def new_guide():
 
 @bp.route("/guides/<int:guide_id>", methods=["GET", "POST"])
 def edit_guide(guide_id):
-    guide = db.session.get(Guide, guide_id) if guide_id else None
-    if guide_id and guide is None:
-        abort(404)
+    guide = found_or_404(db.session.get(Guide, guide_id)) if guide_id else None
     if request.method == "GET":
         return _page(guide, _of(guide) if guide else GuideFields())
     fields = _fields()

@@ -1,9 +1,10 @@
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from shop.admin import bp
 from shop.admin.common import csv_response
 from shop.catalog.models import Variant
+from shop.errors import found_or_404
 from shop.extensions import db
 from shop.inventory.reports import STOCK_SORTS, STOCK_STATES, movements_of, stock_csv, stock_table
 from shop.inventory.services import ADJUSTMENT_REASONS, StockError, adjust_stock, receive_delivery
@@ -64,10 +65,7 @@ def _all_skus() -> list[Variant]:
 
 
 def _variant_or_404(variant_id: int) -> Variant:
-    variant = db.session.get(Variant, variant_id)
-    if variant is None:
-        abort(404)
-    return variant
+    return found_or_404(db.session.get(Variant, variant_id))
 
 
 @bp.get("/stock/<int:variant_id>")

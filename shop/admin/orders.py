@@ -3,6 +3,7 @@ from flask_login import current_user
 
 from shop.admin import bp
 from shop.admin.common import confirm_page, confirmed, csv_response, new_attempt
+from shop.errors import found_or_404
 from shop.money import format_money, parse_pounds, pounds_text
 from shop.orders.backoffice import (
     OrderActionError,
@@ -38,10 +39,7 @@ def orders_export():
 
 
 def _order_or_404(order_id):
-    order = get_order(order_id)
-    if order is None:
-        abort(404)
-    return order
+    return found_or_404(get_order(order_id))
 
 
 def _order_page(order, status=200, errors=None, refund_form=None):

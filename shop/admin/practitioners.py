@@ -1,4 +1,4 @@
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from shop.accounts.backoffice import decide_application, list_trade_accounts, set_discount, suspend_trade
@@ -6,6 +6,7 @@ from shop.accounts.models import TRADE_STATUSES, TradeAccount
 from shop.accounts.services import AccountError
 from shop.admin import bp
 from shop.admin.common import confirm_page, confirmed
+from shop.errors import found_or_404
 from shop.extensions import db
 from shop.problems import Problem
 
@@ -18,10 +19,7 @@ def practitioners():
 
 
 def _account_or_404(account_id) -> TradeAccount:
-    account = db.session.get(TradeAccount, account_id)
-    if account is None:
-        abort(404)
-    return account
+    return found_or_404(db.session.get(TradeAccount, account_id))
 
 
 def _page(account, status=200, errors=None):

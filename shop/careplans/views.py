@@ -32,6 +32,7 @@ from shop.careplans.services import (
     revoke,
 )
 from shop.catalog.services import find_sizes
+from shop.errors import found_or_404
 from shop.extensions import limiter
 from shop.guides.services import list_guides
 from shop.reorder.services import Wanted, add_many
@@ -67,10 +68,7 @@ def _limit() -> int:
 
 
 def _own_plan(plan_id):
-    plan = plan_of(current_user, plan_id)
-    if plan is None:
-        abort(404, description="We couldn't find that care plan.")
-    return plan
+    return found_or_404(plan_of(current_user, plan_id), "We couldn't find that care plan.")
 
 
 def _plan_page(plan, status=200, errors=(), typed=None, q=None):

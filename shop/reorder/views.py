@@ -13,6 +13,7 @@ from shop.cart.services import CartError
 from shop.cart.session import current_cart, save_cart, trade_pricing
 from shop.catalog.models import utcnow
 from shop.catalog.services import count_sizes, find_sizes
+from shop.errors import found_or_404
 from shop.reorder.running_low import due_items
 from shop.reorder.services import (
     Wanted,
@@ -56,10 +57,7 @@ def _add_and_report(wanted: list[Wanted]):
 
 
 def _own_order_or_404(order_id):
-    order = order_of(current_user, order_id)
-    if order is None:
-        abort(404, description="We couldn't find that order in your account.")
-    return order
+    return found_or_404(order_of(current_user, order_id), "We couldn't find that order in your account.")
 
 
 def _wanted_from(order) -> list[Wanted]:

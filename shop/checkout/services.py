@@ -10,6 +10,7 @@ from shop.cart.services import PricedCart
 from shop.catalog.models import utcnow
 from shop.extensions import db
 from shop.inventory.services import OutOfStock, hold_stock
+from shop.orders.closing import close_checkout_or_honour_payment
 from shop.orders.models import Order, OrderLine, WebhookEvent
 from shop.orders.services import (
     OrderNotFound,
@@ -172,29 +173,11 @@ def cancel_checkout(token: str, gateway: Gateway) -> Order:
         raise OrderNotFound(token)
     if order.status != "pending_payment":
         return order
-    if close_checkout_or_honour_payment(order, gateway):
+    if close_checkout_or_honour_payment(order, gateway).paid:
         return order  # paid in another tab just before cancelling
     release_order(order, "cancelled", "the buyer cancelled at the payment page")
     db.session.commit()
     return order
-
-
-def close_checkout_or_honour_payment(order: Order, gateway: Gateway) -> bool:
-    """Expire the order's session at the gateway so it can no longer be paid, before any cancel.
-
-    If it was paid a moment ago, the payment is applied instead (committed, and the winner emails)
-    and True says the order must not be cancelled.
-    """
-    if not order.checkout_session_id:
-        return False
-    session = gateway.expire_checkout(order.checkout_session_id)
-    if session.status != "complete":
-        return False
-    won = apply_checkout_session(order, session, livemode=gateway.livemode)
-    db.session.commit()
-    if won:
-        send_order_confirmation(order)
-    return True
 
 
 HANDLED_EVENTS = {
@@ -277,25 +260,23 @@ def release_expired(gateway: Gateway, now: datetime | None = None) -> SweepResul
     for order_id in stale:
         order = db.session.get(Order, order_id)
         try:
-            if order.checkout_session_id:
-                session = gateway.expire_checkout(order.checkout_session_id)
-                won = apply_checkout_session(order, session, livemode=gateway.livemode)
-                if session.status == "open":
-                    log.warning("order %s: session still open after expiring it", order.number)
-                    db.session.rollback()
-                    result.failed += 1
-                    continue
-            else:
-                won = False
+            closed = close_checkout_or_honour_payment(order, gateway)
+            if closed.status == "open":
+                log.warning("order %s: session still open after expiring it", order.number)
+                db.session.rollback()
+                result.failed += 1
+                continue
+            if closed.status == "expired":
+                release_order(order, "expired", "checkout session expired")
+            elif not closed.status:
                 release_order(order, "expired", "no checkout session was opened")
             db.session.commit()
         except (PaymentError, SessionNotFound):
             db.session.rollback()
             result.failed += 1
             continue
-        if won:
-            result.paid += 1
-            send_order_confirmation(order)
+        if closed.won:
+            result.paid += 1  # and its confirmation is sent
         elif order.status == "expired":
             result.released += 1
     return result

@@ -14,10 +14,10 @@ from sqlalchemy.orm import selectinload
 
 from shop.audit.services import record_audit
 from shop.catalog.models import utcnow
-from shop.checkout.services import close_checkout_or_honour_payment
 from shop.csvsafe import cell
 from shop.extensions import db
 from shop.mail import send_email_or_log
+from shop.orders.closing import close_checkout_or_honour_payment
 from shop.orders.models import STATUSES, Order, OrderEvent
 from shop.orders.services import release_order
 from shop.payments.gateway import Gateway
@@ -181,7 +181,7 @@ def cancel_unpaid(order_id: int, reason: str, *, gateway: Gateway, actor) -> Ord
         raise OrderActionError(f"Order {order.number} is being paid by a delayed method; wait for the payment to succeed or fail.")
     if order.status != "pending_payment":
         raise OrderActionError(f"Order {order.number} is {order.status_label.lower()}; only unpaid orders can be cancelled.")
-    if close_checkout_or_honour_payment(order, gateway):
+    if close_checkout_or_honour_payment(order, gateway).paid:
         raise OrderActionError(f"Order {order.number} was paid just now, so it was not cancelled.")
     if not release_order(order, "cancelled", f"cancelled by {actor.email}: {reason}"):
         db.session.rollback()

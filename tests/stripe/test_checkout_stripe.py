@@ -152,6 +152,28 @@ def test_the_sweeper_honours_a_payment_that_beat_it(app, client, double, oil):
     assert result.paid == 1 and result.released == 0
     assert only_order().status == "paid"
     assert stock_of(oil.variants[0].id) == 7
+    assert len(outbox(app)) == 1  # the buyer is told once, by the sweeper that applied the payment
+    with app.test_request_context():
+        again = release_expired(get_gateway())
+    assert (again.paid, again.released, again.failed) == (0, 0, 0)
+    assert len(outbox(app)) == 1
+
+
+def test_the_sweeper_releases_a_checkout_whose_session_never_opened(app, client, double, oil, runner):
+    # The process stopped between holding the stock and opening the session at Stripe.
+    add_to_cart(client, oil.variants[0].id, 2)
+    checkout(client)
+    order = only_order()
+    order.checkout_session_id = None
+    order.hold_expires_at = order.hold_expires_at.replace(year=2000)
+    db.session.commit()
+    expiring = len([r for r in double.requests if r["path"].endswith("/expire")])
+    assert "Released 1" in runner.invoke(args=["shop", "release-expired"]).output
+    assert len([r for r in double.requests if r["path"].endswith("/expire")]) == expiring  # nothing to close at Stripe
+    order = only_order()
+    assert order.status == "expired" and "no checkout session was opened" in [e.note for e in order.events]
+    assert stock_of(oil.variants[0].id) == 10
+    assert_ledger_balances()
 
 
 def test_a_live_key_is_refused_outside_production():

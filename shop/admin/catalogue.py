@@ -2,10 +2,10 @@ from pathlib import Path
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from shop.admin import bp
 from shop.admin.common import csv_response
+from shop.catalog.backoffice import catalogue_csv, categories, find_products, flags
 from shop.catalog.csv_import import ImportRefused, MAX_BYTES, apply_import, plan_import
 from shop.catalog.editing import (
     CONTAINERS,
@@ -18,14 +18,12 @@ from shop.catalog.editing import (
     save_variant,
     set_published,
 )
-from shop.catalog.models import Category, Flag, Product
-from shop.csvsafe import cell
+from shop.catalog.models import Product
 from shop.errors import found_or_404
 from shop.extensions import db
-from shop.guides.models import Guide
+from shop.guides.services import every_guide
 from shop.money import pounds_text
 from shop.problems import Problem
-from shop.sql import LIKE_ESCAPE, escape_like
 
 # A size's fields and the start of their input ids in its form (the id ends with the size's id, or "new").
 SIZE_INPUTS = {"sku": "sku", "size_label": "size", "amount": "amount", "unit": "unit", "price": "price",
@@ -39,18 +37,13 @@ def image_folder() -> Path:
 @bp.get("/products")
 def products():
     q = request.args.get("q", "").strip()[:100]
-    stmt = select(Product).order_by(Product.name)
-    if q:
-        stmt = stmt.where(Product.name.ilike(f"%{escape_like(q)}%", escape=LIKE_ESCAPE))
-    return render_template("admin/products.html", products=db.session.scalars(stmt).all(), q=q)
+    return render_template("admin/products.html", products=find_products(q), q=q)
 
 
 def _form_page(product, fields, status=200, errors=None, variant_errors=None):
     return render_template(
         "admin/product.html", product=product, fields=fields, errors=errors, variant_errors=variant_errors,
-        categories=db.session.scalars(select(Category).order_by(Category.position, Category.name)).all(),
-        flags=db.session.scalars(select(Flag).order_by(Flag.kind.desc(), Flag.name)).all(),
-        guides=db.session.scalars(select(Guide).order_by(Guide.title)).all(),
+        categories=categories(), flags=flags(), guides=every_guide(),
         containers=CONTAINERS, pounds_text=pounds_text, max_image_mb=MAX_IMAGE_BYTES // (1024 * 1024),
     ), status
 
@@ -177,15 +170,4 @@ def import_catalogue():
 
 @bp.get("/catalogue.csv")
 def export_catalogue():
-    from shop.catalog.csv_import import COLUMNS
-    from shop.catalog.models import Variant
-    import csv
-    import io
-
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(COLUMNS)
-    for v in db.session.scalars(select(Variant).join(Product).order_by(Product.slug, Variant.amount)):
-        writer.writerow([cell(x) for x in (v.sku, v.product.slug, v.product.name, v.product.category.slug, v.size_label,
-                         v.amount, v.unit, pounds_text(v.price_pence), pounds_text(v.trade_price_pence), v.low_stock_threshold, "")])
-    return csv_response(buffer.getvalue(), "catalogue.csv")
+    return csv_response(catalogue_csv(), "catalogue.csv")

@@ -1,25 +1,25 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from shop.admin import bp
+from shop.catalog.backoffice import find_products
 from shop.catalog.editing import CatalogueError
-from shop.catalog.models import Product
 from shop.errors import found_or_404
 from shop.extensions import db
 from shop.guides.editing import GuideFields, save_guide
 from shop.guides.models import Guide
 from shop.guides.rendering import render_markdown
+from shop.guides.services import every_guide
 
 
 @bp.get("/guides")
 def guides():
-    return render_template("admin/guides.html", guides=db.session.scalars(select(Guide).order_by(Guide.title)).all())
+    return render_template("admin/guides.html", guides=every_guide())
 
 
 def _page(guide, fields, status=200, errors=None, preview=None):
     return render_template("admin/guide.html", guide=guide, fields=fields, errors=errors, preview=preview,
-                           products=db.session.scalars(select(Product).order_by(Product.name)).all()), status
+                           products=find_products()), status
 
 
 def _fields() -> GuideFields:

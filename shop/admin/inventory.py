@@ -6,7 +6,7 @@ from shop.admin.common import csv_response
 from shop.catalog.models import Variant
 from shop.errors import found_or_404
 from shop.extensions import db
-from shop.inventory.reports import STOCK_SORTS, STOCK_STATES, movements_of, stock_csv, stock_table
+from shop.inventory.reports import STOCK_SORTS, STOCK_STATES, movements_of, sizes_by_sku, stock_csv, stock_table
 from shop.inventory.services import ADJUSTMENT_REASONS, StockError, adjust_stock, receive_delivery
 from shop.problems import Problem
 
@@ -48,20 +48,14 @@ def receive():
             submitted = [(s, q) for s, q in zip(request.form.getlist("sku"), request.form.getlist("quantity")) if s.strip() or q.strip()]
             rows = (submitted + rows)[: max(DELIVERY_ROWS, len(submitted))]
             return render_template("admin/receive.html", rows=rows, reference=reference, errors=error.problems,
-                                   skus=_all_skus()), 422
+                                   skus=sizes_by_sku()), 422
         flash(f"Delivery {reference.strip()} received: " + ", ".join(f"{units} × {v.sku} (now {after})" for v, units, after in received) + ".",
               "info")
         return redirect(url_for("admin.stock"), code=303)
     preset = request.args.get("sku", "")[:40]
     if preset:
         rows = [(preset, "")] + rows[1:]
-    return render_template("admin/receive.html", rows=rows, reference="", errors=None, skus=_all_skus())
-
-
-def _all_skus() -> list[Variant]:
-    from sqlalchemy import select
-
-    return list(db.session.scalars(select(Variant).order_by(Variant.sku)))
+    return render_template("admin/receive.html", rows=rows, reference="", errors=None, skus=sizes_by_sku())
 
 
 def _variant_or_404(variant_id: int) -> Variant:

@@ -64,6 +64,11 @@ def stock_table(*, q: str = "", state: str = "", sort: str = "product") -> list[
     return [StockRow(variant, int(h)) for variant, h in db.session.execute(stmt).all()]
 
 
+def sizes_by_sku() -> list[Variant]:
+    """Every size, for the SKU suggestions on the delivery form."""
+    return list(db.session.scalars(select(Variant).order_by(Variant.sku)))
+
+
 def low_stock_count() -> int:
     return db.session.scalar(select(func.count()).select_from(Variant).where(Variant.stock_on_hand <= Variant.low_stock_threshold))
 

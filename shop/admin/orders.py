@@ -62,7 +62,7 @@ def ship(order_id):
     try:
         mark_shipped(order.id, request.form.get("carrier", ""), request.form.get("tracking_number", ""), actor=current_user)
     except OrderActionError as error:
-        return _order_page(_order_or_404(order_id), 422 if error.field else 409, errors=[Problem(str(error), error.field)])
+        return _order_page(_order_or_404(order_id), error.status, errors=[Problem(str(error), error.field)])
     flash(f"Order {order.number} is marked shipped; the customer has been emailed the tracking number.", "info")
     return redirect(url_for("admin.order", order_id=order.id), code=303)
 
@@ -80,7 +80,7 @@ def cancel(order_id):
     try:
         cancel_unpaid(order.id, request.form.get("reason", ""), gateway=get_gateway(), actor=current_user)
     except (OrderActionError, PaymentError) as error:
-        return _order_page(_order_or_404(order_id), 409 if isinstance(error, OrderActionError) else 502,
+        return _order_page(_order_or_404(order_id), error.status if isinstance(error, OrderActionError) else 502,
                            errors=[Problem(str(error), getattr(error, "field", ""))])
     flash(f"Order {order.number} is cancelled and its stock released.", "info")
     return redirect(url_for("admin.order", order_id=order.id), code=303)
@@ -121,7 +121,7 @@ def refund(order_id):
         record, new = refund_order(order.id, amount, form.get("reason", ""), form.get("note", ""), restock,
                                    form.get("attempt", ""), gateway=get_gateway(), actor=current_user)
     except RefundError as error:
-        return _order_page(_order_or_404(order_id), 422, errors=[Problem(str(error), error.field)], refund_form=form)
+        return _order_page(_order_or_404(order_id), error.status, errors=[Problem(str(error), error.field)], refund_form=form)
     except PaymentError as error:
         return _order_page(_order_or_404(order_id), 502, errors=[f"The refund did not go through: {error}"], refund_form=form)
     if new:

@@ -28,11 +28,26 @@ PER_PAGE = 50
 
 
 class OrderActionError(ValueError):
-    """Refused; `field` names the input it is about (its id on the order page), if one."""
+    """Refused, nothing changed: the order's state does not allow it. The type of the error says
+    which HTTP status the page answers with (`status`); `field` names the input it is about (its
+    id on the order page), if one.
+    """
+
+    status = 409
 
     def __init__(self, message: str = "", field: str = ""):
         super().__init__(message)
         self.field = field
+
+
+class OrderInputError(OrderActionError):
+    """What the admin typed is missing or wrong."""
+
+    status = 422
+
+
+class NoSuchOrder(OrderActionError):
+    status = 404
 
 
 @dataclass
@@ -136,12 +151,12 @@ def mark_shipped(order_id: int, carrier: str, tracking_number: str, *, actor) ->
     """Record the parcel and email the customer their tracking number."""
     carrier, tracking_number = (carrier or "").strip(), (tracking_number or "").strip()
     if not carrier or len(carrier) > 60:
-        raise OrderActionError("Enter the carrier (at most 60 characters).", "carrier")
+        raise OrderInputError("Enter the carrier (at most 60 characters).", "carrier")
     if not tracking_number or len(tracking_number) > 80:
-        raise OrderActionError("Enter the tracking number (at most 80 characters).", "tracking_number")
+        raise OrderInputError("Enter the tracking number (at most 80 characters).", "tracking_number")
     order = db.session.get(Order, order_id)
     if order is None:
-        raise OrderActionError("There is no such order.")
+        raise NoSuchOrder("There is no such order.")
     if order.shipped_at is not None:
         raise OrderActionError(f"Order {order.number} was already marked shipped.")
     if order.status != "paid":
@@ -173,10 +188,10 @@ def cancel_unpaid(order_id: int, reason: str, *, gateway: Gateway, actor) -> Ord
     """Cancel an order nobody has paid for: close its checkout at the gateway, then release the hold."""
     reason = (reason or "").strip()
     if not reason or len(reason) > 300:
-        raise OrderActionError("Say why the order is cancelled (at most 300 characters).", "cancel-reason")
+        raise OrderInputError("Say why the order is cancelled (at most 300 characters).", "cancel-reason")
     order = db.session.get(Order, order_id)
     if order is None:
-        raise OrderActionError("There is no such order.")
+        raise NoSuchOrder("There is no such order.")
     if order.status == "payment_processing":
         raise OrderActionError(f"Order {order.number} is being paid by a delayed method; wait for the payment to succeed or fail.")
     if order.status != "pending_payment":

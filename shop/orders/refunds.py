@@ -24,6 +24,8 @@ ATTEMPT = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 class RefundError(ValueError):
     """The refund was refused before reaching the gateway; nothing changed. `field`: the input it is about."""
 
+    status = 422
+
     def __init__(self, message: str = "", field: str = ""):
         super().__init__(message)
         self.field = field

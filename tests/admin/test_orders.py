@@ -121,6 +121,18 @@ def test_cancelling_an_unpaid_order_asks_first_then_releases_its_hold(app, clien
     assert refused.status_code == 409 and "only unpaid orders can be cancelled" in refused.get_data(as_text=True)
 
 
+def test_a_cancel_reason_too_long_is_a_form_problem_and_cancels_nothing(app, client):
+    signed_in(client)
+    oil = make.product("Oil", sizes=((100, 1000, 10),)).variants[0]
+    unpaid = make.paid_order(None, [(oil, 1)], status="pending_payment")
+    url = f"/admin/orders/{unpaid.id}"
+    refused = post(client, url + "/cancel", {"reason": "r" * 301, "confirm": "yes"}, url)
+    assert refused.status_code == 422  # what was typed is wrong, not the order's state
+    assert 'href="#cancel-reason"' in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Order, unpaid.id).status == "pending_payment"
+
+
 def test_accounting_csv_has_one_row_per_order_with_net_amounts(app, client):
     signed_in(client)
     oil = make.product("Oil", sizes=((100, 1250, 50),)).variants[0]

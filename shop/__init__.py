@@ -35,14 +35,12 @@ def create_app(config_class=None, **overrides) -> Flask:
     _price_care_plans(app)
 
     from shop import cli, errors, serving, web
-    from shop.inventory import hooks as inventory_hooks
 
     serving.register(app)
 
     errors.register(app)
     web.register(app)
     cli.register(app)
-    inventory_hooks.register(app)
     return app
 
 
@@ -65,6 +63,7 @@ def _import_models():
     import shop.catalog.models  # noqa: F401
     import shop.guides.models  # noqa: F401
     import shop.inventory.models  # noqa: F401
+    import shop.messages.models  # noqa: F401
     import shop.orders.models  # noqa: F401
     import shop.payments.models  # noqa: F401
 

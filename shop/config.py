@@ -61,6 +61,14 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
     MAIL_USE_TLS = (os.environ.get("MAIL_USE_TLS") or "1") not in ("0", "false", "no")
     MAIL_FROM = os.environ.get("MAIL_FROM") or None
+    # A mail server slower than this is given up on for now; the worker tries again later.
+    MAIL_TIMEOUT_SECONDS = float(os.environ.get("MAIL_TIMEOUT_SECONDS") or 15)
+    # The worker (`flask --app wsgi shop worker`): how long a claimed message is its own before
+    # another worker may take it (a killed worker's messages come back then), how long it rests
+    # when nothing is due, and how many messages it claims at once.
+    WORKER_LEASE_SECONDS = _int("WORKER_LEASE_SECONDS", 300)
+    WORKER_POLL_SECONDS = float(os.environ.get("WORKER_POLL_SECONDS") or 2)
+    WORKER_BATCH = _int("WORKER_BATCH", 20)
     # Product photos uploaded in the back office; unset: product-images/ in the instance folder.
     PRODUCT_IMAGE_DIR = os.environ.get("PRODUCT_IMAGE_DIR") or None
     # Receipts: the store's details for a clinic's bookkeeping; prices include VAT at this rate.

@@ -1,5 +1,4 @@
-"""Outgoing email: SMTP when MAIL_SERVER is set, otherwise one file per message in instance/outbox/."""
-import logging
+"""Delivering one email: SMTP when MAIL_SERVER is set, otherwise one file per message in instance/outbox/."""
 import smtplib
 import uuid
 from datetime import datetime, timezone
@@ -14,20 +13,27 @@ def outbox_dir() -> Path:
     return Path(current_app.instance_path) / "outbox"
 
 
-def send_email(to: str, subject: str, text: str, html: str | None = None) -> None:
+def send_email(to: str, subject: str, text: str, html: str | None = None, *, message_id: str | None = None) -> None:
+    """Hand one message to the mail server (or write it to the outbox folder). Raises OSError
+    (smtplib's errors are OSErrors) when the server cannot be reached, is too slow, or refuses it.
+
+    Only the worker calls this: web requests record messages instead (shop/messages/outbox.py).
+    The same `message_id` on every attempt lets mail systems drop a duplicate.
+    """
     config = current_app.config
     message = EmailMessage()
     sender = config.get("MAIL_FROM") or f"{config['STORE_NAME']} <{config['STORE_EMAIL']}>"
     message["From"] = sender
     message["To"] = to
     message["Subject"] = subject
-    message["Message-ID"] = make_msgid(domain="shop.local")
+    message["Message-ID"] = message_id or make_msgid(domain="shop.local")
     message.set_content(text)
     if html:
         message.add_alternative(html, subtype="html")
 
     if config.get("MAIL_SERVER"):
-        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=15) as smtp:
+        timeout = config.get("MAIL_TIMEOUT_SECONDS") or 15
+        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=timeout) as smtp:
             if config.get("MAIL_USE_TLS"):
                 smtp.starttls()
             if config.get("MAIL_USERNAME"):
@@ -41,14 +47,3 @@ def send_email(to: str, subject: str, text: str, html: str | None = None) -> Non
     safe_to = "".join(c if c.isalnum() else "_" for c in to)[:60]
     # The random part keeps two messages to one address in the same microsecond from overwriting each other.
     (folder / f"{stamp}-{safe_to}-{uuid.uuid4().hex[:8]}.eml").write_bytes(bytes(message))
-
-
-def send_email_or_log(to: str, subject: str, text: str, html: str | None = None) -> bool:
-    """Send, and on a mail server failure log it and carry on: the change that caused the email
-    is already committed and must not turn into an error page. True when it went."""
-    try:
-        send_email(to, subject, text, html)
-    except OSError:
-        logging.getLogger(__name__).exception("could not send %r to %s", subject, to)
-        return False
-    return True

@@ -64,7 +64,19 @@ def assert_ledger_balances():
         assert sums.get(variant_id, 0) == on_hand, f"variant {variant_id}: on hand {on_hand}, movements {sums.get(variant_id, 0)}"
 
 
+def deliver_due(app, now=None):
+    """Run the worker once in-process, as `flask --app wsgi shop worker --once` would: every message
+    due is delivered (to the outbox folder, or the SMTP server the app is set up with). No periodic jobs."""
+    from shop.catalog.models import utcnow
+    from shop.messages.worker import drain
+
+    with app.app_context():  # its own session: the test's objects are not expired under it
+        return drain(now or utcnow())
+
+
 def outbox(app) -> list[Path]:
+    """The emails delivered so far, oldest first, after delivering what is due: requests only record them."""
+    deliver_due(app)
     folder = Path(app.instance_path) / "outbox"
     return sorted(folder.glob("*.eml")) if folder.exists() else []
 

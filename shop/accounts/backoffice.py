@@ -60,8 +60,8 @@ def suspend_trade(account_id: int, reason: str, *, actor) -> TradeAccount:
         account.user.role = "customer"
     record_audit(actor, "trade.suspend", account, before, trade_snapshot(account),
                  summary=f"suspended {account.user.email} ({account.clinic_name})")
+    _mail(account.user.email, "trade_suspended", "Your trade account is suspended", account=account, about=account)
     db.session.commit()
-    _mail(account.user.email, "trade_suspended", "Your trade account is suspended", account=account)
     return account
 
 

@@ -1,4 +1,4 @@
-"""Accounts: registration, sign-in, email links and trade applications: who a person is.
+"""Accounts: registration, sign-in, email links, trade applications, and whose orders are whose.
 
 Nothing here answers differently for a registered and an unknown email: what differs goes
 into the email sent to the address, which only its owner reads.
@@ -6,7 +6,8 @@ into the email sent to the address, which only its owner reads.
 from dataclasses import dataclass
 
 from flask import current_app, render_template, url_for
-from sqlalchemy import select
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 
 from shop.accounts.models import PROFESSIONS, TradeAccount, User
 from shop.accounts.passwords import password_problem, spend_time_as_if_checking
@@ -14,9 +15,13 @@ from shop.accounts.tokens import RESET, VERIFY, BadLink, make_token, read_token
 from shop.audit.services import record_audit
 from shop.catalog.models import utcnow
 from shop.extensions import db
-from shop.mail import send_email_or_log
+from shop.messages.outbox import record_message
+from shop.orders.models import Order
 from shop.phones import PhoneError, normalise_phone
 from shop.postcodes import PostcodeError, normalise_postcode
+
+# Orders a customer sees in their account; abandoned checkouts are not orders to them.
+VISIBLE_STATUSES = ("payment_processing", "paid", "needs_review", "payment_failed")
 
 
 class AccountError(ValueError):
@@ -51,9 +56,11 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == email))
 
 
-def _mail(to: str, template: str, subject: str, **context) -> None:
-    # The person can ask again; a mail server hiccup must not turn into a 500 that reveals anything.
-    send_email_or_log(to, subject, render_template(f"email/accounts/{template}.txt", **context))
+def _mail(to: str, template: str, subject: str, *, about=None, **context) -> None:
+    """Record the email in the caller's transaction; the worker sends it after the commit, so a mail
+    server hiccup can neither turn into a 500 nor lose it."""
+    record_message(to, subject, render_template(f"email/accounts/{template}.txt", **context),
+                   kind=f"account_{template}", about=about)
 
 
 # --- registration and email verification ---------------------------------------------------
@@ -70,21 +77,29 @@ def register(email: str, password: str, name: str = "") -> None:
     existing = db.session.scalar(select(User).where(User.email == email))
     if existing is not None:
         if existing.email_verified:
-            _mail(email, "already_registered", "You already have an account", user=existing)
+            _mail(email, "already_registered", "You already have an account", user=existing, about=existing)
         else:
-            send_verification(existing)
+            _record_verification(existing)
+        db.session.commit()
         return
     user = User(email=email, name=(name or "").strip()[:120], role="customer")
     user.set_password(password)
     db.session.add(user)
+    db.session.flush()
+    _record_verification(user)
     db.session.commit()
-    send_verification(user)
 
 
 def send_verification(user: User) -> None:
+    """Send the confirmation link again (the sign-in page offers it to an unconfirmed account)."""
+    _record_verification(user)
+    db.session.commit()
+
+
+def _record_verification(user: User) -> None:
     token = make_token(VERIFY, {"uid": user.id, "email": user.email})
     link = url_for("accounts.verify", token=token, _external=True)
-    _mail(user.email, "verify", "Confirm your email address", user=user, link=link)
+    _mail(user.email, "verify", "Confirm your email address", user=user, link=link, about=user)
 
 
 def verify_email(token: str) -> User:
@@ -135,7 +150,8 @@ def request_password_reset(email: str) -> None:
     token = make_token(RESET, {"uid": user.id, "pw": user.password_fingerprint})
     link = url_for("accounts.reset_password", token=token, _external=True)
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE_SECONDS"] // 60
-    _mail(user.email, "reset", "Reset your password", user=user, link=link, minutes=minutes)
+    _mail(user.email, "reset", "Reset your password", user=user, link=link, minutes=minutes, about=user)
+    db.session.commit()
 
 
 def user_for_reset(token: str) -> User:
@@ -154,8 +170,8 @@ def reset_password(token: str, password: str) -> User:
     user.set_password(password)
     # Only the owner of the inbox could follow the link: that confirms the address too.
     user.email_verified_at = user.email_verified_at or utcnow()
+    _mail(user.email, "password_changed", "Your password was changed", user=user, about=user)
     db.session.commit()
-    _mail(user.email, "password_changed", "Your password was changed", user=user)
     return user
 
 
@@ -225,8 +241,9 @@ def apply_for_trade(user: User, application: Application) -> TradeAccount:
         account.decided_at = None
         account.decision_reason = ""
     account.status = "pending"
+    db.session.flush()
+    _mail(user.email, "trade_received", "We have your trade account application", account=account, about=account)
     db.session.commit()
-    _mail(user.email, "trade_received", "We have your trade account application", account=account)
     return account
 
 
@@ -254,8 +271,35 @@ def decide_trade(email: str, approve: bool, reason: str = "", *, actor=None) -> 
         user.role = "customer"
     record_audit(actor, "trade.approve" if approve else "trade.reject", account, before, trade_snapshot(account),
                  summary=f"{'approved' if approve else 'rejected'} {user.email} ({account.clinic_name})")
-    db.session.commit()
     template = "trade_approved" if approve else "trade_rejected"
     subject = "Your trade account is open" if approve else "About your trade account application"
-    _mail(user.email, template, subject, account=account, link=url_for("catalog.products", use="practice", _external=True))
+    _mail(user.email, template, subject, account=account, about=account,
+          link=url_for("catalog.products", use="practice", _external=True))
+    db.session.commit()
     return account
+
+
+# --- whose orders are whose -----------------------------------------------------------------
+
+def _owned_by(user: User):
+    """Orders linked to the account, and guest orders with its email once that email is confirmed."""
+    if user.email_verified:
+        return or_(Order.user_id == user.id, Order.email == user.email)
+    return Order.user_id == user.id
+
+
+def orders_of(user: User) -> list[Order]:
+    return db.session.scalars(
+        select(Order)
+        .where(_owned_by(user), Order.status.in_(VISIBLE_STATUSES))
+        .options(selectinload(Order.lines))
+        .order_by(Order.created_at.desc(), Order.id.desc())
+    ).all()
+
+
+def order_of(user: User, order_id: int) -> Order | None:
+    """The order if it is this user's; None for anyone else's (the view answers 404)."""
+    return db.session.scalar(
+        select(Order).where(Order.id == order_id, _owned_by(user), Order.status.in_(VISIBLE_STATUSES))
+    )
+

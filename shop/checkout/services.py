@@ -18,7 +18,6 @@ from shop.orders.services import (
     find_order_by_session_id,
     record_refund,
     release_order,
-    send_order_confirmation,
 )
 from shop.payments.gateway import CheckoutLine, CheckoutRequest, CheckoutSession, Gateway, PaymentError, SessionNotFound
 
@@ -159,10 +158,8 @@ def fulfil_checkout(session_id: str, gateway: Gateway) -> Order:
     """The success page's half of fulfilment: ask the gateway, never trust the query string."""
     session = gateway.retrieve_checkout(session_id)
     order = find_order_by_session_id(session.id)
-    won = apply_checkout_session(order, session, livemode=gateway.livemode)
+    apply_checkout_session(order, session, livemode=gateway.livemode)  # the winner records the confirmation
     db.session.commit()
-    if won:
-        send_order_confirmation(order)
     return order
 
 
@@ -204,8 +201,6 @@ def handle_webhook_event(event_id: str, event_type: str, obj: dict, gateway: Gat
         db.session.rollback()
         return "duplicate"
 
-    won = False
-    order = None
     if event_type == "charge.refunded":
         if obj.get("payment_intent"):
             _reconcile_refund(str(obj["payment_intent"]), int(obj.get("amount_refunded") or 0), gateway)
@@ -221,10 +216,8 @@ def handle_webhook_event(event_id: str, event_type: str, obj: dict, gateway: Gat
         else:
             # Completed, succeeded and expired: ask Stripe for the session as it is now.
             session = gateway.retrieve_checkout(obj["id"])
-            won = apply_checkout_session(order, session, livemode=gateway.livemode)
+            apply_checkout_session(order, session, livemode=gateway.livemode)  # the winner records the confirmation
     db.session.commit()
-    if won and order is not None:
-        send_order_confirmation(order)
     return "handled"
 
 
@@ -276,7 +269,7 @@ def release_expired(gateway: Gateway, now: datetime | None = None) -> SweepResul
             result.failed += 1
             continue
         if closed.won:
-            result.paid += 1  # and its confirmation is sent
+            result.paid += 1  # its confirmation was recorded with the payment
         elif order.status == "expired":
             result.released += 1
     return result

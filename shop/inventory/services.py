@@ -5,8 +5,8 @@ take the same last unit: the database decides, not a read-then-write in Python. 
 functions (hold, release, record) join the caller's transaction and never commit; the back
 office's `receive_delivery` and `adjust_stock` are whole operations and commit.
 
-A change that takes a variant down through its low-stock threshold writes a LowStockAlert in
-the same transaction; `send_low_stock_alerts` emails the admins about each one once.
+A change that takes a variant down through its low-stock threshold writes a LowStockAlert and
+records an email to every admin in the same transaction, once per crossing.
 """
 from dataclasses import dataclass
 
@@ -55,8 +55,7 @@ def _move(variant_id: int, delta: int, reason: str, *, order_id=None, user_id=No
         return None
     after, threshold = row
     if after - delta > threshold >= after:  # down through the threshold: once per crossing
-        db.session.add(LowStockAlert(variant_id=variant_id, stock_after=after, threshold=threshold))
-        db.session.info["low_stock_crossed"] = True
+        _alert_low_stock(variant_id, after, threshold)
     db.session.add(
         StockMovement(
             variant_id=variant_id, delta=delta, stock_after=after, reason=reason,
@@ -64,6 +63,23 @@ def _move(variant_id: int, delta: int, reason: str, *, order_id=None, user_id=No
         )
     )
     return after
+
+
+def _alert_low_stock(variant_id: int, after: int, threshold: int) -> None:
+    """Tell every admin, with the change that crossed the threshold (committed with it, or not at all)."""
+    from flask import render_template
+
+    from shop.accounts.models import User
+    from shop.catalog.models import utcnow
+    from shop.messages.outbox import links_to_the_shop, record_message
+
+    alert = LowStockAlert(variant=db.session.get(Variant, variant_id), stock_after=after, threshold=threshold,
+                          sent_at=utcnow())
+    db.session.add(alert)
+    with links_to_the_shop():
+        text = render_template("email/low_stock.txt", alerts=[alert])
+    for email in db.session.scalars(select(User.email).where(User.role == "admin").order_by(User.id)):
+        record_message(email, f"Low stock: {alert.variant.sku}", text, kind="low_stock", about=alert.variant)
 
 
 def hold_stock(quantities: dict[int, int], *, order_id: int) -> None:
@@ -208,38 +224,6 @@ def adjust_stock(variant_id: int, delta: int, reason: str, note: str, *, actor) 
                  summary=f"{ADJUSTMENT_REASONS[reason].lower()} {delta:+d} × {variant.sku}: {note}")
     db.session.commit()
     return after
-
-
-def send_low_stock_alerts() -> int:
-    """Email every admin about each unsent low-stock crossing, once. Returns how many were sent."""
-    from flask import render_template
-
-    from shop.accounts.models import User
-    from shop.mail import send_email_or_log
-
-    db.session.info.pop("low_stock_crossed", None)
-    pending = db.session.scalars(select(LowStockAlert).where(LowStockAlert.sent_at.is_(None)).order_by(LowStockAlert.id)).all()
-    if not pending:
-        return 0
-    from shop.catalog.models import utcnow
-
-    won = []
-    for alert in pending:
-        # Two requests may try at once: the conditional update lets exactly one send it.
-        if db.session.execute(
-            update(LowStockAlert).where(LowStockAlert.id == alert.id, LowStockAlert.sent_at.is_(None))
-            .values(sent_at=utcnow()).execution_options(synchronize_session=False)
-        ).rowcount:
-            won.append(alert)
-    db.session.commit()
-    if not won:
-        return 0
-    admins = db.session.scalars(select(User.email).where(User.role == "admin")).all()
-    text = render_template("email/low_stock.txt", alerts=won)
-    subject = f"Low stock: {', '.join(a.variant.sku for a in won[:3])}{' and more' if len(won) > 3 else ''}"
-    for email in admins:
-        send_email_or_log(email, subject, text)
-    return len(won)
 
 
 def return_to_stock(quantities: dict[int, int], *, order_id: int, user_id: int | None, note: str = "") -> None:

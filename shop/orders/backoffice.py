@@ -16,7 +16,7 @@ from shop.audit.services import record_audit
 from shop.catalog.models import utcnow
 from shop.csvsafe import cell
 from shop.extensions import db
-from shop.mail import send_email_or_log
+from shop.messages.outbox import record_message
 from shop.orders.closing import close_checkout_or_honour_payment
 from shop.orders.models import STATUSES, Order, OrderEvent
 from shop.orders.services import release_order
@@ -177,10 +177,11 @@ def mark_shipped(order_id: int, carrier: str, tracking_number: str, *, actor) ->
     record_audit(actor, "order.ship", order, {"shipped_at": None},
                  {"shipped_at": order.shipped_at.strftime("%Y-%m-%d %H:%M UTC"), "carrier": carrier, "tracking_number": tracking_number},
                  summary=f"{order.number} shipped with {carrier}")
-    db.session.commit()
-    if order.email:
+    if order.email:  # recorded with the shipment: both are committed, or neither
         context = {"order": order, "order_url": url_for("checkout.order_page", token=order.token, _external=True)}
-        send_email_or_log(order.email, f"Your order {order.number} is on its way", render_template("email/order_shipped.txt", **context))
+        record_message(order.email, f"Your order {order.number} is on its way",
+                       render_template("email/order_shipped.txt", **context), kind="order_shipped", about=order)
+    db.session.commit()
     return order
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from shop.extensions import db
 from shop.orders.models import Order
-from shop.orders.services import apply_checkout_session, send_order_confirmation
+from shop.orders.services import apply_checkout_session
 from shop.payments.gateway import Gateway
 
 
@@ -16,7 +16,7 @@ class ClosedCheckout:
     """What closing an order's checkout session at the gateway found."""
 
     status: str = ""  # the session's status once asked to expire (expired, complete, open); "" if none was opened
-    won: bool = False  # this call applied a payment made a moment ago (committed, and the confirmation sent)
+    won: bool = False  # this call applied a payment made a moment ago (committed with its confirmation email)
 
     @property
     def paid(self) -> bool:
@@ -27,15 +27,13 @@ class ClosedCheckout:
 def close_checkout_or_honour_payment(order: Order, gateway: Gateway) -> ClosedCheckout:
     """Expire the order's session at the gateway so it can no longer be paid, before any cancel or release.
 
-    If it was paid a moment ago, the payment is applied instead (committed, and the winner emails).
+    If it was paid a moment ago, the payment is applied instead (committed, with the winner's confirmation email).
     """
     if not order.checkout_session_id:
         return ClosedCheckout()
     session = gateway.expire_checkout(order.checkout_session_id)
     if session.status != "complete":
         return ClosedCheckout(session.status)
-    won = apply_checkout_session(order, session, livemode=gateway.livemode)
+    won = apply_checkout_session(order, session, livemode=gateway.livemode)  # a win records the confirmation
     db.session.commit()
-    if won:
-        send_order_confirmation(order)
     return ClosedCheckout(session.status, won)

@@ -58,22 +58,21 @@ def refund_order(order_id: int, amount_pence: int, reason: str, note: str, resto
     except Exception:
         db.session.rollback()  # a refusal leaves nothing behind, and lets go of the order's row lock
         raise
-    if made:
-        _tell_the_customer(db.session.get(Order, order_id), record)
     return record, made
 
 
 def _tell_the_customer(order: Order, record: "OrderRefund") -> None:
-    """Only the call that made the refund emails, once; a mail failure is logged, never undoes it."""
+    """Only the call that made the refund records the email, in the refund's own transaction: once, never lost."""
     if not order.email:
         return
     from flask import render_template, url_for
 
-    from shop.mail import send_email_or_log
+    from shop.messages.outbox import record_message
 
     context = {"order": order, "refund": record, "order_url": url_for("checkout.order_page", token=order.token, _external=True)}
-    send_email_or_log(order.email, f"We've refunded part of order {order.number}" if order.refunded_pence < order.total_pence
-                      else f"We've refunded order {order.number}", render_template("email/order_refunded.txt", **context))
+    record_message(order.email, f"We've refunded part of order {order.number}" if order.refunded_pence < order.total_pence
+                   else f"We've refunded order {order.number}", render_template("email/order_refunded.txt", **context),
+                   kind="order_refunded", about=order)
 
 
 def _refund(order_id, amount_pence, reason, note, restock, attempt, gateway, actor):
@@ -141,5 +140,6 @@ def _refund(order_id, amount_pence, reason, note, restock, attempt, gateway, act
                  {"refunded_pence": order.refunded_pence, "status": order.status, "refund": refund.id,
                   "returned_to_stock": [f"{units} × {skus.get(vid, vid)}" for vid, units in sorted(restock.items())]},
                  summary=f"refunded {format_money(refund.amount)} on {order.number}")
+    _tell_the_customer(order, record)
     db.session.commit()
     return record, True

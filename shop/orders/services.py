@@ -1,7 +1,8 @@
 """Order state changes. Each change is a conditional update, so when two callers race
 (the success page and a webhook, or the same webhook twice) exactly one of them wins,
-and only the winner releases stock or sends the email. Nothing here commits: the
-checkout and webhook services own the transaction.
+and only the winner releases stock or records the confirmation email, in the same
+transaction as the change. Nothing here commits: the checkout and webhook services own the
+transaction.
 """
 import logging
 
@@ -13,7 +14,7 @@ from shop.catalog.models import Product, utcnow
 from shop.extensions import db
 from shop.guides.models import Guide
 from shop.inventory.services import OutOfStock, hold_stock, release_stock
-from shop.mail import send_email_or_log
+from shop.messages.outbox import record_message
 from shop.orders.emails import confirmation_context
 from shop.money import format_money
 from shop.orders.models import OPEN_STATUSES, RELEASED_STATUSES, Order, OrderEvent
@@ -87,7 +88,15 @@ def mismatches(order: Order, session: CheckoutSession, livemode: bool) -> list[s
 
 
 def apply_checkout_session(order: Order, session: CheckoutSession, *, livemode: bool) -> bool:
-    """Bring the order in line with what the gateway says. True if this call made it paid."""
+    """Bring the order in line with what the gateway says. True if this call made it paid; then its
+    confirmation is recorded too, so the paid order and its email commit together or not at all."""
+    paid = _apply(order, session, livemode)
+    if paid:
+        record_order_confirmation(order)
+    return paid
+
+
+def _apply(order: Order, session: CheckoutSession, livemode: bool) -> bool:
     if session.status == "expired":
         release_order(order, "expired", "checkout session expired")
         return False
@@ -197,8 +206,11 @@ def guides_for(order: Order) -> list[Guide]:
     ]
 
 
-def send_order_confirmation(order: Order) -> None:
-    """Sent once, by the caller that moved the order to paid, after its commit."""
+def record_order_confirmation(order: Order) -> None:
+    """Record the confirmation once per order, in the caller's transaction (the one making it paid).
+
+    `confirmation_sent_at` is when it was recorded; the worker delivers it.
+    """
     if not order.email:
         log.warning("order %s has no email address; no confirmation sent", order.number)
         return
@@ -207,13 +219,15 @@ def send_order_confirmation(order: Order) -> None:
         .where(Order.id == order.id, Order.confirmation_sent_at.is_(None))
         .values(confirmation_sent_at=utcnow())
     ).rowcount
-    db.session.commit()
     if not won:
         return
     context = confirmation_context(order, guides_for(order))
-    send_email_or_log(
+    record_message(
         order.email,
         f"Your order {order.number} is confirmed",
         render_template("email/order_confirmation.txt", **context),
         render_template("email/order_confirmation.html", **context),
+        kind="order_confirmation",
+        about=order,
     )
+

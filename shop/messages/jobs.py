@@ -1,0 +1,74 @@
+"""The worker's periodic jobs, so no cron line is needed.
+
+A run is claimed with a conditional update on the job's `next_run_at`: of two workers asking
+at once, the database lets exactly one move it on, and only that one runs the job. Each job is
+idempotent as well, so a run that dies half-way is simply done again next time.
+"""
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from shop.extensions import db
+from shop.messages.models import JobRun
+from shop.messages.outbox import links_to_the_shop
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    every: timedelta
+    run: Callable[[datetime], str]  # does the work for `now`, returns a line for the log
+
+
+def release_expired_checkouts(now: datetime) -> str:
+    from shop.checkout.services import release_expired
+    from shop.payments.services import get_gateway
+
+    result = release_expired(get_gateway(), now=now)
+    return f"released {result.released}, found paid {result.paid}, gateway unreachable for {result.failed}"
+
+
+JOBS = [Job("release-expired-checkouts", timedelta(minutes=1), release_expired_checkouts)]
+
+
+def claim_run(job: Job, now: datetime) -> bool:
+    """True if this caller may run `job` now; the next run is then due `job.every` later."""
+    if db.session.scalar(select(JobRun.name).where(JobRun.name == job.name)) is None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(JobRun(name=job.name, next_run_at=now, last_result=""))
+        except IntegrityError:
+            pass  # another worker added it first
+    won = db.session.execute(
+        update(JobRun).where(JobRun.name == job.name, JobRun.next_run_at <= now)
+        .values(next_run_at=now + job.every, last_started_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return bool(won)
+
+
+def run_due_jobs(now: datetime, *, jobs: list[Job] | None = None, stopping=lambda: False) -> list[str]:
+    """Run each job whose turn it is and that no other worker has claimed; returns the names run."""
+    ran = []
+    for job in JOBS if jobs is None else jobs:
+        if stopping() or not claim_run(job, now):
+            continue
+        with links_to_the_shop():  # jobs may record emails with links in them
+            try:
+                outcome = job.run(now)
+            except Exception as error:  # the next run tries again; the worker carries on
+                db.session.rollback()
+                log.exception("job %s failed", job.name)
+                outcome = f"failed: {type(error).__name__}: {error}"
+        db.session.execute(update(JobRun).where(JobRun.name == job.name).values(last_result=outcome[:1000])
+                           .execution_options(synchronize_session=False))
+        db.session.commit()
+        ran.append(job.name)
+    return ran

@@ -1,4 +1,4 @@
-"""Accounts: registration, sign-in, email links, trade applications, and whose orders are whose.
+"""Accounts: registration, sign-in, email links and trade applications: who a person is.
 
 Nothing here answers differently for a registered and an unknown email: what differs goes
 into the email sent to the address, which only its owner reads.
@@ -6,8 +6,7 @@ into the email sent to the address, which only its owner reads.
 from dataclasses import dataclass
 
 from flask import current_app, render_template, url_for
-from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import select
 
 from shop.accounts.models import PROFESSIONS, TradeAccount, User
 from shop.accounts.passwords import password_problem, spend_time_as_if_checking
@@ -16,12 +15,8 @@ from shop.audit.services import record_audit
 from shop.catalog.models import utcnow
 from shop.extensions import db
 from shop.messages.outbox import record_message
-from shop.orders.models import Order
 from shop.phones import PhoneError, normalise_phone
 from shop.postcodes import PostcodeError, normalise_postcode
-
-# Orders a customer sees in their account; abandoned checkouts are not orders to them.
-VISIBLE_STATUSES = ("payment_processing", "paid", "needs_review", "payment_failed")
 
 
 class AccountError(ValueError):
@@ -277,29 +272,3 @@ def decide_trade(email: str, approve: bool, reason: str = "", *, actor=None) -> 
           link=url_for("catalog.products", use="practice", _external=True))
     db.session.commit()
     return account
-
-
-# --- whose orders are whose -----------------------------------------------------------------
-
-def _owned_by(user: User):
-    """Orders linked to the account, and guest orders with its email once that email is confirmed."""
-    if user.email_verified:
-        return or_(Order.user_id == user.id, Order.email == user.email)
-    return Order.user_id == user.id
-
-
-def orders_of(user: User) -> list[Order]:
-    return db.session.scalars(
-        select(Order)
-        .where(_owned_by(user), Order.status.in_(VISIBLE_STATUSES))
-        .options(selectinload(Order.lines))
-        .order_by(Order.created_at.desc(), Order.id.desc())
-    ).all()
-
-
-def order_of(user: User, order_id: int) -> Order | None:
-    """The order if it is this user's; None for anyone else's (the view answers 404)."""
-    return db.session.scalar(
-        select(Order).where(Order.id == order_id, _owned_by(user), Order.status.in_(VISIBLE_STATUSES))
-    )
-

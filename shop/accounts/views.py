@@ -21,8 +21,6 @@ from shop.accounts.services import (
     apply_for_trade,
     authenticate,
     normalise_email,
-    order_of,
-    orders_of,
     register as register_account,
     request_password_reset,
     reset_password as set_new_password,
@@ -33,6 +31,7 @@ from shop.accounts.services import (
 from shop.accounts.tokens import BadLink
 from shop.extensions import limiter
 from shop.orders.services import guides_for
+from shop.orders.visibility import order_of, orders_of
 from shop.catalog.models import utcnow
 from shop.reorder.running_low import due_items
 

@@ -160,7 +160,7 @@ def test_guest_orders_with_the_confirmed_email_show_in_the_account(app, oil):
 
 
 def test_an_unconfirmed_account_never_sees_guest_orders(app, oil):
-    from shop.accounts.services import orders_of
+    from shop.orders.visibility import orders_of
 
     make.paid_order(None, [(oil.variants[0], 1)], email="alice@example.com")
     unconfirmed = make.user("alice@example.com", verified=False)

@@ -1,4 +1,4 @@
-"""Register, confirm, sign in and out, reset a password, the account page and trade applications."""
+"""Register, confirm, sign in and out, reset a password, and trade applications (the account page is shop.my_account)."""
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
@@ -30,10 +30,6 @@ from shop.accounts.services import (
 )
 from shop.accounts.tokens import BadLink
 from shop.extensions import limiter
-from shop.orders.services import guides_for
-from shop.orders.visibility import order_of, orders_of
-from shop.catalog.models import utcnow
-from shop.reorder.running_low import due_items
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
@@ -77,7 +73,7 @@ def _sign_in(user, remember=False) -> None:
 
 def _landing(user) -> str:
     """Where someone goes after signing in with no `next`: admins come to work, not to shop."""
-    return url_for("admin.dashboard") if user.is_admin else url_for("accounts.home")
+    return url_for("admin.dashboard") if user.is_admin else url_for("my_account.home")
 
 
 def _page(template, status=200, **context):
@@ -89,7 +85,7 @@ def _page(template, status=200, **context):
                error_message=TOO_MANY_EMAILS)
 def register():
     if current_user.is_authenticated:
-        return redirect(url_for("accounts.home"))
+        return redirect(url_for("my_account.home"))
     form = RegisterForm()
     if request.method == "POST":
         if not form.validate():
@@ -111,7 +107,7 @@ def verify(token):
     if not current_user.is_authenticated or current_user.id != user.id:
         _sign_in(user)
     flash("Thank you, your email address is confirmed. You're signed in.", "success")
-    return redirect(url_for("accounts.home"), code=303)
+    return redirect(url_for("my_account.home"), code=303)
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -187,34 +183,6 @@ def reset_password(token):
     return _page("accounts/reset_password.html", form=form)
 
 
-@bp.get("")
-@login_required
-def home():
-    orders = orders_of(current_user)
-    today = utcnow().date()
-    estimates = due_items(orders)
-    return render_template("accounts/home.html", orders=orders, running_low=estimates,
-                           due=[e for e in estimates if e.is_due(today)], today=today)
-
-
-@bp.get("/orders/<int:order_id>")
-@login_required
-def order(order_id):
-    found = order_of(current_user, order_id)
-    if found is None:
-        abort(404, description="We couldn't find that order in your account.")
-    return render_template("accounts/order.html", order=found, guides=guides_for(found))
-
-
-@bp.get("/orders/<int:order_id>/receipt")
-@login_required
-def receipt(order_id):
-    found = order_of(current_user, order_id)
-    if found is None or found.paid_at is None:
-        abort(404, description="There is no receipt for that order.")
-    return render_template("accounts/receipt.html", order=found)
-
-
 @bp.route("/trade", methods=["GET", "POST"])
 @login_required
 def trade():
@@ -234,5 +202,5 @@ def trade():
             return _page("accounts/trade.html", 400, form=form, account=account, can_apply=True,
                          errors=refused(form, str(error), error.field))
         flash("Thank you. We've received your application and will email you when it's decided, usually within a working day.", "success")
-        return redirect(url_for("accounts.home"), code=303)
+        return redirect(url_for("my_account.home"), code=303)
     return _page("accounts/trade.html", form=form, account=account, can_apply=can_apply)

@@ -114,4 +114,4 @@ def order_receipt(token):
         abort(404, description="We couldn't find that order.")
     if order.paid_at is None:
         abort(404, description="There is no receipt for that order yet: it hasn't been paid.")
-    return render_template("accounts/receipt.html", order=order)
+    return render_template("orders/receipt.html", order=order)

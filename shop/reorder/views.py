@@ -165,7 +165,7 @@ def running_low_to_cart():
     due = [e for e in due_items(orders_of(current_user)) if e.is_due(today) and (not chosen or str(e.product_id) in chosen)]
     if not due:
         flash("Nothing is due yet.", "info")
-        return redirect(url_for("accounts.home"), code=303)
+        return redirect(url_for("my_account.home"), code=303)
     return _add_and_report([Wanted(e.variant_id, e.quantity, f"{e.product_name} ({e.size_label})") for e in due])
 
 

@@ -16,7 +16,7 @@ def private_rules(app):
     for rule in app.url_map.iter_rules():
         if rule.endpoint in OPEN_TO_ALL or rule.endpoint in PATIENT_VIEWS:
             continue
-        if rule.endpoint.startswith(("accounts.", "reorder.", "careplans.")) and rule.endpoint != "reorder.quick_order" \
+        if rule.endpoint.startswith(("accounts.", "my_account.", "reorder.", "careplans.")) and rule.endpoint != "reorder.quick_order" \
                 and rule.endpoint != "reorder.quick_order_add":
             for method in sorted(rule.methods & {"GET", "POST"}):
                 yield rule, method

@@ -142,6 +142,19 @@ def test_a_customer_sees_only_their_own_orders(app, oil):
     assert cart_of(client) == {}
 
 
+def test_the_account_pages_show_where_you_are_in_the_header_and_the_account_menu(app, oil):
+    client = signed_in(app, "alice@example.com")
+    order = make.paid_order(db.session.scalar(select(User).where(User.email == "alice@example.com")), [(oil.variants[0], 1)])
+    home = client.get("/account").get_data(as_text=True)
+    assert '<a href="/account" aria-current="page">Account</a>' in home
+    assert '<a href="/account" aria-current="page">Orders</a>' in home
+    order_page = client.get(f"/account/orders/{order.id}").get_data(as_text=True)
+    assert '<a href="/account" aria-current="page">Account</a>' in order_page
+    assert '<a href="/account">Your account</a>' in order_page
+    receipt = client.get(f"/account/orders/{order.id}/receipt").get_data(as_text=True)
+    assert f'href="/account/orders/{order.id}">Back to the order</a>' in receipt
+
+
 def test_anonymous_visitors_are_sent_to_sign_in(app, oil):
     order = make.paid_order(make.user("alice@example.com"), [(oil.variants[0], 1)])
     client = app.test_client()

@@ -103,7 +103,7 @@ PASSWORD = "correct horse battery staple"
 def user(email=None, *, password=PASSWORD, verified=True, role="customer", trade_status=None, name="", **trade_fields):
     """A customer (verified unless told otherwise), optionally with a trade account in `trade_status`."""
     from shop.accounts.models import TradeAccount, User
-    from shop.catalog.models import utcnow
+    from shop.clock import utcnow
 
     n = next(_seq)
     u = User(email=email or f"person{n}@example.com", role=role, name=name,
@@ -125,7 +125,7 @@ def user(email=None, *, password=PASSWORD, verified=True, role="customer", trade
 
 def paid_order(owner=None, lines=(), *, email=None, paid_at=None, pricing="retail", status="paid"):
     """A paid order in someone's history: `lines` are (variant, quantity) or (variant, quantity, unit_price)."""
-    from shop.catalog.models import utcnow
+    from shop.clock import utcnow
     from shop.orders.models import Order, OrderLine
 
     order_lines = []

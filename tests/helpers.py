@@ -67,7 +67,7 @@ def assert_ledger_balances():
 def deliver_due(app, now=None):
     """Run the worker once in-process, as `flask --app wsgi shop worker --once` would: every message
     due is delivered (to the outbox folder, or the SMTP server the app is set up with). No periodic jobs."""
-    from shop.catalog.models import utcnow
+    from shop.clock import utcnow
     from shop.messages.worker import drain
 
     with app.app_context():  # its own session: the test's objects are not expired under it

@@ -8,7 +8,7 @@ from sqlalchemy import case, select
 from shop.accounts.models import TradeAccount, User
 from shop.accounts.services import AccountError, _mail, decide_trade, trade_snapshot
 from shop.audit.services import record_audit
-from shop.catalog.models import utcnow
+from shop.clock import utcnow
 from shop.extensions import db
 
 _ORDER = case({"pending": 0, "approved": 1, "suspended": 2, "rejected": 3}, value=TradeAccount.status)

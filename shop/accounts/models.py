@@ -6,7 +6,8 @@ from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from shop.catalog.models import Variant, utcnow
+from shop.catalog.models import Variant
+from shop.clock import utcnow
 from shop.extensions import db
 from shop.accounts.passwords import hash_password, verify_password
 

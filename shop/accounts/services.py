@@ -12,7 +12,7 @@ from shop.accounts.models import PROFESSIONS, TradeAccount, User
 from shop.accounts.passwords import password_problem, spend_time_as_if_checking
 from shop.accounts.tokens import RESET, VERIFY, BadLink, make_token, read_token
 from shop.audit.services import record_audit
-from shop.catalog.models import utcnow
+from shop.clock import utcnow
 from shop.extensions import db
 from shop.messages.outbox import record_message
 from shop.phones import PhoneError, normalise_phone

@@ -2,7 +2,7 @@ from flask import render_template
 
 from shop.accounts.backoffice import pending_count
 from shop.admin import bp
-from shop.catalog.models import utcnow
+from shop.clock import utcnow
 from shop.inventory.reports import stock_table
 from shop.orders.backoffice import dashboard_figures
 

@@ -6,7 +6,8 @@ from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.accounts.models import User
-from shop.catalog.models import Variant, utcnow
+from shop.catalog.models import Variant
+from shop.clock import utcnow
 from shop.extensions import db
 
 MAX_NOTE_LENGTH = 300

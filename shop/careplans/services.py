@@ -12,7 +12,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from shop.accounts.models import User
 from shop.cart.services import CartError, PlanDiscount
 from shop.careplans.models import CarePlan, CarePlanItem, new_plan_token
-from shop.catalog.models import Product, Variant, utcnow
+from shop.catalog.models import Product, Variant
+from shop.clock import utcnow
 from shop.extensions import db
 from shop.orders.models import Order
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from shop.cart.services import PricedCart
-from shop.catalog.models import utcnow
+from shop.clock import utcnow
 from shop.extensions import db
 from shop.inventory.services import OutOfStock, hold_stock
 from shop.orders.closing import close_checkout_or_honour_payment

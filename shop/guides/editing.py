@@ -5,7 +5,8 @@ from sqlalchemy import select
 
 from shop.audit.services import record_audit
 from shop.catalog.editing import SLUG, CatalogueError, slugify
-from shop.catalog.models import Product, utcnow
+from shop.catalog.models import Product
+from shop.clock import utcnow
 from shop.extensions import db
 from shop.guides.models import Guide
 from shop.problems import Problem

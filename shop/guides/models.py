@@ -3,7 +3,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from shop.catalog.models import Product, utcnow
+from shop.catalog.models import Product
+from shop.clock import utcnow
 from shop.extensions import db
 
 product_guides = db.Table(

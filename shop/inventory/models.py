@@ -3,7 +3,8 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from shop.catalog.models import Variant, utcnow
+from shop.catalog.models import Variant
+from shop.clock import utcnow
 from shop.extensions import db
 
 REASONS = ("initial", "received", "hold", "release", "count_correction", "damaged", "expired", "returned")

@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 
 from shop.audit.services import record_audit
 from shop.catalog.models import Product, Variant
+from shop.clock import utcnow
 from shop.extensions import db
 from shop.inventory.models import LowStockAlert, StockMovement
 from shop.problems import Problem
@@ -70,7 +71,6 @@ def _alert_low_stock(variant_id: int, after: int, threshold: int) -> None:
     from flask import render_template
 
     from shop.accounts.models import User
-    from shop.catalog.models import utcnow
     from shop.messages.outbox import links_to_the_shop, record_message
 
     alert = LowStockAlert(variant=db.session.get(Variant, variant_id), stock_after=after, threshold=threshold,

@@ -4,7 +4,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from shop.catalog.models import utcnow
+from shop.clock import utcnow
 from shop.extensions import db
 
 STATUSES = ("pending", "sending", "sent", "failed")

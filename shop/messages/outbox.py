@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context
 
-from shop.catalog.models import utcnow
+from shop.clock import utcnow
 from shop.extensions import db
 from shop.messages.models import Message
 

@@ -20,9 +20,9 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import and_, or_, select, update
 
-from shop.catalog.models import utcnow
+from shop.clock import utcnow
 from shop.extensions import db
-from shop.mail import send_email
+from shop.mail import Mailer
 from shop.messages.models import Message
 
 log = logging.getLogger(__name__)
@@ -133,23 +133,24 @@ def deliver_batch(now: datetime, *, limit: int | None = None, lease: timedelta |
     batch = claim_due(now, limit=limit or config["WORKER_BATCH"],
                       lease=lease or timedelta(seconds=config["WORKER_LEASE_SECONDS"]))
     result = Delivery()
-    for position, message in enumerate(batch):
-        if stopping():
-            _let_go([m.id for m in batch[position:]])
-            break
-        try:
-            send_email(message.recipient, message.subject, message.text_body, message.html_body,
-                       message_id=message.message_id)
-        except Exception as error:  # one bad message or a mail server outage must not stop the worker
-            log.warning("message %s to %s not sent: %s", message.id, message.recipient, error)
-            if _not_sent(message, error, now) == "failed":
-                result.failed += 1
-            else:
-                result.retrying += 1
-            continue
-        _sent(message, now)
-        result.sent += 1
-        result.sent_ids.append(message.id)
+    with Mailer() as mailer:  # one SMTP connection for the batch
+        for position, message in enumerate(batch):
+            if stopping():
+                _let_go([m.id for m in batch[position:]])
+                break
+            try:
+                mailer.send(message.recipient, message.subject, message.text_body, message.html_body,
+                            message_id=message.message_id)
+            except Exception as error:  # one bad message or a mail server outage must not stop the worker
+                log.warning("message %s to %s not sent: %s", message.id, message.recipient, error)
+                if _not_sent(message, error, now) == "failed":
+                    result.failed += 1
+                else:
+                    result.retrying += 1
+                continue
+            _sent(message, now)
+            result.sent += 1
+            result.sent_ids.append(message.id)
     return result
 
 

@@ -2,7 +2,7 @@
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
-from shop.catalog.models import utcnow
+from shop.clock import utcnow
 from shop.errors import found_or_404
 from shop.orders.services import guides_for
 from shop.orders.visibility import order_of, orders_of

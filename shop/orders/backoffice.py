@@ -13,7 +13,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from shop.audit.services import record_audit
-from shop.catalog.models import utcnow
+from shop.clock import utcnow
 from shop.csvsafe import cell
 from shop.extensions import db
 from shop.messages.outbox import record_message

@@ -4,7 +4,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from shop.catalog.models import utcnow
+from shop.clock import utcnow
 from shop.extensions import db
 
 # pending_payment: stock held, waiting for the buyer to pay

@@ -10,7 +10,8 @@ from flask import render_template
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
-from shop.catalog.models import Product, utcnow
+from shop.catalog.models import Product
+from shop.clock import utcnow
 from shop.extensions import db
 from shop.guides.models import Guide
 from shop.inventory.services import OutOfStock, hold_stock, release_stock

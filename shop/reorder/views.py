@@ -10,7 +10,7 @@ from wtforms.validators import InputRequired
 from shop.cart.forms import ID_RANGE, WHOLE_NUMBER, first_error
 from shop.cart.services import CartError
 from shop.cart.session import current_cart, save_cart, trade_pricing
-from shop.catalog.models import utcnow
+from shop.clock import utcnow
 from shop.catalog.services import count_sizes, find_sizes
 from shop.errors import found_or_404
 from shop.orders.visibility import order_of, orders_of

@@ -3,7 +3,7 @@ import itertools
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from shop.catalog.models import utcnow
+from shop.clock import utcnow
 from shop.extensions import db
 from shop.inventory.services import OutOfStock, StockError, adjust_stock, hold_stock, receive_delivery
 from shop.orders.models import Order, OrderLine

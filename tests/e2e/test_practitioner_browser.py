@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from shop.accounts.models import User
-from shop.catalog.models import Variant, utcnow
+from shop.catalog.models import Variant
+from shop.clock import utcnow
 from shop.extensions import db
 from shop.orders.models import Order
 from tests import factories as make

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from shop.careplans.models import CarePlan, CarePlanItem
-from shop.catalog.models import utcnow
+from shop.clock import utcnow
 from shop.extensions import db
 from shop.orders.models import Order
 from tests import factories as make

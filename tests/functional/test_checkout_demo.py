@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from shop.catalog.models import utcnow
+from shop.clock import utcnow
 from shop.checkout.services import release_expired
 from shop.extensions import db
 from shop.inventory.models import StockMovement

@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from shop.accounts.models import SupplyItem, TradeAccount, User
-from shop.catalog.models import Product, utcnow
+from shop.catalog.models import Product
+from shop.clock import utcnow
 from shop.cart.services import clean_cart
 from shop.extensions import db
 from shop.orders.models import Order

@@ -88,7 +88,7 @@ def set_patient_discount_command(email, percent):
 
 @shop_cli.command("release-expired")
 def release_expired_command():
-    """Expire checkouts past their hold (at Stripe first) and release their stock. Safe to run every minute."""
+    """Expire checkouts past their hold (at Stripe first) and release their stock now; the worker does it every minute."""
     from shop.checkout.services import release_expired
     from shop.payments.services import get_gateway
 
@@ -97,6 +97,23 @@ def release_expired_command():
     click.echo(f"Released {result.released}, found paid {result.paid}, could not reach the gateway for {result.failed}.")
     if result.failed:
         raise SystemExit(1)
+
+
+@shop_cli.command("worker")
+@click.option("--once", is_flag=True, help="Deliver what is due and run the jobs that are due, then exit.")
+def worker_command(once):
+    """Deliver outgoing emails (with retries) and run the periodic jobs, such as releasing expired
+    checkouts, until stopped. SIGTERM or Ctrl-C finishes the email in hand, then exits."""
+    import threading
+
+    from shop.messages.worker import run, stopped_by_signals
+
+    stop = threading.Event()
+    mode = "once" if once else f"every {current_app.config['WORKER_POLL_SECONDS']:g}s when idle"
+    click.echo(f"Worker started ({mode}); mail goes to {current_app.config.get('MAIL_SERVER') or 'instance/outbox/'}.")
+    with stopped_by_signals(stop):
+        run(once=once, stop=stop, echo=click.echo)
+    click.echo("Worker stopped.")
 
 
 def register(app: Flask) -> None:

@@ -14,6 +14,7 @@ import logging
 import signal
 import smtplib
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -187,10 +188,15 @@ def run(*, once: bool = False, clock=utcnow, stop: threading.Event | None = None
         db.session.remove()  # a fresh session each round: nothing read in one round is trusted in the next
 
 
-def stop_on_signals(stop: threading.Event) -> None:
-    """SIGTERM and SIGINT ask the loop to stop once the message in hand is finished."""
+@contextmanager
+def stopped_by_signals(stop: threading.Event):
+    """While inside, SIGTERM and SIGINT ask the loop to stop once the message in hand is finished."""
     def ask_to_stop(signum, frame):
         stop.set()
 
-    signal.signal(signal.SIGTERM, ask_to_stop)
-    signal.signal(signal.SIGINT, ask_to_stop)
+    before = {sig: signal.signal(sig, ask_to_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, handler in before.items():
+            signal.signal(sig, handler)

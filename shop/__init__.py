@@ -83,6 +83,7 @@ def _register_blueprints(app: Flask) -> None:
     from shop.cart.views import bp as cart_bp
     from shop.catalog.images import bp as product_images_bp
     from shop.catalog.views import bp as catalog_bp
+    from shop.home import bp as home_bp
     from shop.checkout.views import bp as checkout_bp
     from shop.checkout.webhook import bp as webhook_bp
     from shop.guides.views import bp as guides_bp
@@ -91,7 +92,7 @@ def _register_blueprints(app: Flask) -> None:
     from shop.payments.services import demo_payments_on
     from shop.reorder.views import bp as reorder_bp
 
-    for blueprint in (catalog_bp, guides_bp, cart_bp, checkout_bp, webhook_bp, health_bp, accounts_bp, my_account_bp,
+    for blueprint in (home_bp, catalog_bp, guides_bp, cart_bp, checkout_bp, webhook_bp, health_bp, accounts_bp, my_account_bp,
                       reorder_bp, careplans_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(admin_bp)

@@ -142,7 +142,7 @@ def sign_out():
     logout_user()
     session.clear()  # a shared clinic computer keeps nothing of the last person
     flash("You're signed out.", "success")
-    return redirect(url_for("catalog.home"), code=303)
+    return redirect(url_for("home.index"), code=303)
 
 
 @bp.route("/reset", methods=["GET", "POST"])

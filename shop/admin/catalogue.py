@@ -6,7 +6,7 @@ from flask_login import current_user
 from shop.admin import bp
 from shop.admin.common import csv_response
 from shop.catalog.backoffice import catalogue_csv, categories, find_products, flags
-from shop.catalog.csv_import import ImportRefused, MAX_BYTES, apply_import, plan_import
+from shop.inventory.catalogue_import import ImportRefused, MAX_BYTES, apply_import, plan_import
 from shop.catalog.editing import (
     CONTAINERS,
     MAX_IMAGE_BYTES,

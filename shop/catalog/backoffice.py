@@ -1,18 +1,21 @@
 """What the back office reads of the catalogue: the product list, a product form's choices, the CSV export.
 
-Changes go through shop.catalog.editing and shop.catalog.csv_import; nothing here writes.
+Changes go through shop.catalog.editing and shop.inventory.catalogue_import; nothing here writes.
 """
 import csv
 import io
 
 from sqlalchemy import select
 
-from shop.catalog.csv_import import COLUMNS
 from shop.catalog.models import Category, Flag, Product, Variant
 from shop.csvsafe import cell
 from shop.extensions import db
 from shop.money import pounds_text
 from shop.sql import LIKE_ESCAPE, escape_like
+
+# The catalogue CSV's columns: the export writes them, the import (shop.inventory.catalogue_import) reads them.
+COLUMNS = ("sku", "product_slug", "product_name", "category", "size_label", "amount", "unit", "price", "trade_price",
+           "low_stock_threshold", "add_stock")
 
 
 def find_products(q: str = "") -> list[Product]:

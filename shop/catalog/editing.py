@@ -94,7 +94,8 @@ def _check_product(fields: ProductFields, product_id: int | None) -> list[str]:
 
 def save_product(product_id: int | None, fields: ProductFields, *, actor) -> Product:
     """Create (product_id None) or update a product, with its flags and linked guides."""
-    from shop.guides.models import Guide
+    # The class behind Product.guides: the guides package builds on this one, so it is not imported.
+    Guide = Product.guides.property.mapper.class_  # noqa: N806
 
     product = db.session.get(Product, product_id) if product_id else None
     if product_id and product is None:

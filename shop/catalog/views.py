@@ -2,15 +2,9 @@ from flask import Blueprint, abort, current_app, render_template, request
 
 from shop.catalog.art import product_svg
 from shop.catalog.listing import SORTS, USES, BadListingQuery, ListingQuery
-from shop.catalog.services import ProductNotFound, browse_products, featured_products, get_product, get_product_art
-from shop.guides.services import list_guides
+from shop.catalog.services import ProductNotFound, browse_products, get_product, get_product_art
 
 bp = Blueprint("catalog", __name__)
-
-
-@bp.get("/")
-def home():
-    return render_template("catalog/home.html", home=featured_products(), guides=list_guides(limit=3))
 
 
 @bp.get("/products")

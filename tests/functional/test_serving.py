@@ -113,7 +113,7 @@ def _add_probe(app):
     """What the app believes about a request: the scheme and host of its links, the client's address."""
 
     def probe():
-        return {"home": url_for("catalog.home", _external=True), "client": request.remote_addr}
+        return {"home": url_for("home.index", _external=True), "client": request.remote_addr}
 
     app.add_url_rule("/__probe", "probe", probe)
 

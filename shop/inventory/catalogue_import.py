@@ -1,5 +1,7 @@
 """CSV import of products, sizes, prices and stock: checked as a whole, written all or nothing.
 
+It lives with inventory, above the catalogue, because it receives stock as well as editing sizes.
+
 Columns (a header row names them; order does not matter):
     sku, product_slug, product_name, category, size_label, amount, unit, price, trade_price,
     low_stock_threshold, add_stock
@@ -14,15 +16,15 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from shop.audit.services import record_audit
+from shop.catalog.backoffice import COLUMNS
 from shop.catalog.editing import SLUG, VariantFields, parse_variant
 from shop.catalog.models import Category, Product, Variant
 from shop.extensions import db
+from shop.inventory.services import record_stock
 from shop.money import format_money
 
 MAX_BYTES = 1024 * 1024
 MAX_ROWS = 5000
-COLUMNS = ("sku", "product_slug", "product_name", "category", "size_label", "amount", "unit", "price", "trade_price",
-           "low_stock_threshold", "add_stock")
 REQUIRED = ("sku", "product_slug", "size_label", "amount", "unit", "price")
 
 
@@ -142,8 +144,6 @@ def plan_import(data: bytes) -> ImportPlan:
 
 def apply_import(data: bytes, filename: str, *, actor) -> ImportPlan:
     """Write the whole file, or nothing: raises nothing for bad rows, returns the plan with its errors."""
-    from shop.inventory.services import record_stock
-
     plan = plan_import(data)
     if not plan.ok:
         return plan

@@ -1,0 +1,16 @@
+"""The front page: the catalogue's featured products beside the latest care guides.
+
+It sits above both packages (guides already build on the catalogue), so neither has to import
+the other to show it.
+"""
+from flask import Blueprint, render_template
+
+from shop.catalog.services import featured_products
+from shop.guides.services import list_guides
+
+bp = Blueprint("home", __name__)
+
+
+@bp.get("/")
+def index():
+    return render_template("home.html", home=featured_products(), guides=list_guides(limit=3))

@@ -23,4 +23,4 @@ def _admins_only():
         abort(403)
 
 
-from shop.admin import audit, catalogue, dashboard, guides, inventory, orders, practitioners  # noqa: E402,F401
+from shop.admin import audit, catalogue, dashboard, guides, inventory, messages, orders, practitioners  # noqa: E402,F401

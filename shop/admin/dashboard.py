@@ -4,6 +4,7 @@ from shop.accounts.backoffice import pending_count
 from shop.admin import bp
 from shop.clock import utcnow
 from shop.inventory.reports import stock_table
+from shop.messages.services import failure_count
 from shop.orders.backoffice import dashboard_figures
 
 
@@ -11,4 +12,4 @@ from shop.orders.backoffice import dashboard_figures
 def dashboard():
     low = [row for row in stock_table(sort="on-hand") if row.state in ("low", "out")]
     return render_template("admin/dashboard.html", figures=dashboard_figures(), low=low[:15], low_total=len(low),
-                           pending=pending_count(), today=utcnow().date().isoformat())
+                           pending=pending_count(), failed_emails=failure_count(), today=utcnow().date().isoformat())

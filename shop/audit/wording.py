@@ -29,6 +29,7 @@ ACTIONS = {
     "trade.suspend": "Suspended trade account",
     "trade.discount": "Set patient discount",
     "account.admin": "Made an admin",
+    "message.resend": "Sent an email again",
 }
 
 LABELS = {

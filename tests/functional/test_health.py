@@ -5,7 +5,7 @@ from shop.config import TestConfig
 def test_healthz_answers_ok_when_the_database_answers(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok"}
+    assert response.get_json() == {"status": "ok", "database": "ok", "messages": {"due": 0, "oldest_due_seconds": 0}}
 
 
 def test_healthz_answers_503_when_the_database_is_down(tmp_path):

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run serve bench wrk test test-stripe install install-dev db seed chromium clean shots
+.PHONY: run worker serve bench wrk test test-stripe install install-dev db seed chromium clean shots
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=python3"; exit 1; }
@@ -30,9 +30,16 @@ db: install
 seed: db
 	$(FLASK) shop seed-demo
 
-## make run: install, migrate, load the demo data when empty, serve on http://127.0.0.1:$(PORT)
+## make run: install, migrate, load the demo data when empty, serve on http://127.0.0.1:$(PORT),
+## with the worker beside it (emails land in instance/outbox/ within seconds); Ctrl-C stops both
 run: seed
+	@WORKER_POLL_SECONDS=$${WORKER_POLL_SECONDS:-1} $(FLASK) shop worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT) --debug
+
+## make worker: migrate, then deliver emails and run the periodic jobs (the checkout sweeper) until stopped
+worker: db
+	$(FLASK) shop worker
 
 ## make serve: migrate, then serve with gunicorn and the repo's config (PORT or BIND, WEB_CONCURRENCY, see README)
 serve: db

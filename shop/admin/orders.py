@@ -14,8 +14,9 @@ from shop.orders.backoffice import (
     mark_shipped,
     orders_csv,
 )
-from shop.orders.models import REFUND_REASONS, STATUS_LABELS
+from shop.orders.models import REFUND_REASONS
 from shop.orders.refunds import RefundError, refund_order, refunds_of, returned_units
+from shop.orders.status import STATUS_LABELS
 from shop.payments.gateway import PaymentError
 from shop.payments.services import get_gateway
 from shop.problems import Problem

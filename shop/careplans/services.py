@@ -16,9 +16,8 @@ from shop.catalog.models import Product, Variant
 from shop.clock import utcnow
 from shop.extensions import db
 from shop.orders.models import Order
+from shop.orders.status import PAYMENT_MADE
 
-# Orders a plan is credited with: money was taken, or is on its way.
-COUNTED_STATUSES = ("paid", "payment_processing", "needs_review")
 MAX_ITEMS = 30
 
 
@@ -49,7 +48,7 @@ def plans_of(user: User) -> list[tuple[CarePlan, int]]:
     """The practitioner's plans, newest first, each with how many orders came from it."""
     orders = (
         select(Order.care_plan_id, func.count().label("n"))
-        .where(Order.status.in_(COUNTED_STATUSES), Order.care_plan_id.is_not(None))
+        .where(Order.status.in_(PAYMENT_MADE), Order.care_plan_id.is_not(None))
         .group_by(Order.care_plan_id)
         .subquery()
     )
@@ -65,7 +64,7 @@ def plans_of(user: User) -> list[tuple[CarePlan, int]]:
 
 def orders_from(plan: CarePlan) -> int:
     return db.session.scalar(
-        select(func.count()).select_from(Order).where(Order.care_plan_id == plan.id, Order.status.in_(COUNTED_STATUSES))
+        select(func.count()).select_from(Order).where(Order.care_plan_id == plan.id, Order.status.in_(PAYMENT_MADE))
     )
 
 

@@ -19,6 +19,7 @@ from shop.orders.services import (
     record_refund,
     release_order,
 )
+from shop.orders.status import OrderStatus
 from shop.payments.gateway import CheckoutLine, CheckoutRequest, CheckoutSession, Gateway, PaymentError, SessionNotFound
 
 log = logging.getLogger(__name__)
@@ -72,7 +73,7 @@ def start_checkout(
 def _order_from_cart(cart: PricedCart, gateway_name: str, *, email, user_id, hold_until: datetime) -> Order:
     """The order as the cart is priced now: each line a snapshot of what the buyer saw."""
     return Order(
-        status="pending_payment",
+        status=OrderStatus.PENDING_PAYMENT,
         email=email,
         user_id=user_id,
         currency=cart.currency,
@@ -145,7 +146,7 @@ def _open_session(order: Order, gateway: Gateway, request: CheckoutRequest) -> C
     except PaymentError:
         db.session.rollback()
         order = db.session.get(Order, order.id)
-        release_order(order, "cancelled", "the payment provider could not open a checkout")
+        release_order(order, OrderStatus.CANCELLED, "the payment provider could not open a checkout")
         db.session.commit()
         raise
     order.checkout_session_id = session.id
@@ -168,11 +169,11 @@ def cancel_checkout(token: str, gateway: Gateway) -> Order:
     order = db.session.scalar(select(Order).where(Order.token == token))
     if order is None:
         raise OrderNotFound(token)
-    if order.status != "pending_payment":
+    if order.status != OrderStatus.PENDING_PAYMENT:
         return order
     if close_checkout_or_honour_payment(order, gateway).paid:
         return order  # paid in another tab just before cancelling
-    release_order(order, "cancelled", "the buyer cancelled at the payment page")
+    release_order(order, OrderStatus.CANCELLED, "the buyer cancelled at the payment page")
     db.session.commit()
     return order
 
@@ -212,7 +213,7 @@ def handle_webhook_event(event_id: str, event_type: str, obj: dict, gateway: Gat
             db.session.commit()
             return "handled"
         if event_type == "checkout.session.async_payment_failed":
-            release_order(order, "payment_failed", "the delayed payment failed")
+            release_order(order, OrderStatus.PAYMENT_FAILED, "the delayed payment failed")
         else:
             # Completed, succeeded and expired: ask Stripe for the session as it is now.
             session = gateway.retrieve_checkout(obj["id"])
@@ -248,7 +249,7 @@ def release_expired(gateway: Gateway, now: datetime | None = None) -> SweepResul
     now = now or utcnow()
     result = SweepResult()
     stale = db.session.scalars(
-        select(Order.id).where(Order.status == "pending_payment", Order.hold_expires_at < now).order_by(Order.id)
+        select(Order.id).where(Order.status == OrderStatus.PENDING_PAYMENT, Order.hold_expires_at < now).order_by(Order.id)
     ).all()
     for order_id in stale:
         order = db.session.get(Order, order_id)
@@ -260,9 +261,9 @@ def release_expired(gateway: Gateway, now: datetime | None = None) -> SweepResul
                 result.failed += 1
                 continue
             if closed.status == "expired":
-                release_order(order, "expired", "checkout session expired")
+                release_order(order, OrderStatus.EXPIRED, "checkout session expired")
             elif not closed.status:
-                release_order(order, "expired", "no checkout session was opened")
+                release_order(order, OrderStatus.EXPIRED, "no checkout session was opened")
             db.session.commit()
         except (PaymentError, SessionNotFound):
             db.session.rollback()
@@ -270,6 +271,6 @@ def release_expired(gateway: Gateway, now: datetime | None = None) -> SweepResul
             continue
         if closed.won:
             result.paid += 1  # its confirmation was recorded with the payment
-        elif order.status == "expired":
+        elif order.status == OrderStatus.EXPIRED:
             result.released += 1
     return result

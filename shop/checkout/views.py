@@ -8,6 +8,7 @@ from shop.careplans.services import remembered_plan
 from shop.checkout.services import CartNotReady, cancel_checkout, fulfil_checkout, start_checkout
 from shop.inventory.services import OutOfStock
 from shop.orders.services import OrderNotFound, guides_for, order_by_token
+from shop.orders.status import PAYMENT_MADE, OrderStatus
 from shop.payments.gateway import PaymentError, SessionNotFound
 from shop.payments.services import get_gateway
 
@@ -67,7 +68,7 @@ def success():
         abort(503, description="We couldn't confirm your payment just now. Your order is safe: please reload this page in a minute.")
     if not _started_here(order):
         return render_template("checkout/thanks.html", order=order)
-    if order.status in ("paid", "payment_processing", "needs_review"):
+    if order.status in PAYMENT_MADE:
         emptied = session.get("emptied_for", [])
         if order.token not in emptied:
             save_cart({})
@@ -85,14 +86,14 @@ def cancel():
     except PaymentError as error:
         flash(str(error), "error")
         return redirect(url_for("cart.view"), code=303)
-    if order.status == "cancelled":
+    if order.status == OrderStatus.CANCELLED:
         if not current_cart():
             # The session was lost while paying (signed out in another tab): the order still knows the cart.
             save_cart(order.quantities)
             if order.care_plan_id and not has_plan():
                 remember_plan(remembered_plan(order.care_plan_id))
         flash("Checkout cancelled. Everything is still in your cart.", "success")
-    elif order.status == "paid":
+    elif order.status == OrderStatus.PAID:
         return redirect(url_for("checkout.order_page", token=order.token), code=303)
     return redirect(url_for("cart.view"), code=303)
 

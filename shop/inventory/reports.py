@@ -10,7 +10,8 @@ from shop.catalog.models import Product, Variant
 from shop.csvsafe import cell
 from shop.extensions import db
 from shop.inventory.models import StockMovement
-from shop.orders.models import OPEN_STATUSES, Order, OrderLine
+from shop.orders.models import Order, OrderLine
+from shop.orders.status import STOCK_HELD
 from shop.sql import LIKE_ESCAPE, escape_like
 
 STOCK_SORTS = {
@@ -37,7 +38,7 @@ def held_in_open_checkouts():
     return (
         select(OrderLine.variant_id, func.sum(OrderLine.quantity).label("held"))
         .join(Order, Order.id == OrderLine.order_id)
-        .where(Order.status.in_(OPEN_STATUSES))
+        .where(Order.status.in_(STOCK_HELD))
         .group_by(OrderLine.variant_id)
         .subquery()
     )

@@ -18,12 +18,12 @@ from shop.csvsafe import cell
 from shop.extensions import db
 from shop.messages.outbox import record_message
 from shop.orders.closing import close_checkout_or_honour_payment
-from shop.orders.models import STATUSES, Order, OrderEvent
+from shop.orders.models import Order, OrderEvent
 from shop.orders.services import release_order
+from shop.orders.status import MONEY_TAKEN, STATUSES, OrderStatus
 from shop.payments.gateway import Gateway
 from shop.sql import LIKE_ESCAPE, escape_like
 
-PAID_STATUSES = ("paid", "needs_review")
 PER_PAGE = 50
 
 
@@ -87,7 +87,7 @@ class OrderFilters:
     def conditions(self) -> list:
         c = []
         if self.status == "awaiting-shipping":
-            c += [Order.status == "paid", Order.shipped_at.is_(None)]
+            c += [Order.status == OrderStatus.PAID, Order.shipped_at.is_(None)]
         elif self.status:
             c.append(Order.status == self.status)
         if self.paid == "paid":
@@ -95,7 +95,7 @@ class OrderFilters:
         elif self.paid == "unpaid":
             c.append(Order.paid_at.is_(None))
         if self.flagged:
-            c.append(Order.status == "needs_review")
+            c.append(Order.status == OrderStatus.NEEDS_REVIEW)
         if self.date_from:
             c.append(Order.created_at >= datetime.combine(self.date_from, time.min))
         if self.date_to:
@@ -159,18 +159,18 @@ def mark_shipped(order_id: int, carrier: str, tracking_number: str, *, actor) ->
         raise NoSuchOrder("There is no such order.")
     if order.shipped_at is not None:
         raise OrderActionError(f"Order {order.number} was already marked shipped.")
-    if order.status != "paid":
+    if order.status != OrderStatus.PAID:
         raise OrderActionError(f"Order {order.number} is {order.status_label.lower()}: only paid orders can be shipped.")
     # Conditional on 'paid and not shipped yet': two admins clicking at once ship it once.
     shipped = db.session.execute(
-        update(Order).where(Order.id == order.id, Order.status == "paid", Order.shipped_at.is_(None))
+        update(Order).where(Order.id == order.id, Order.status == OrderStatus.PAID, Order.shipped_at.is_(None))
         .values(shipped_at=utcnow(), carrier=carrier, tracking_number=tracking_number)
         .execution_options(synchronize_session=False)
     ).rowcount
     if not shipped:
         db.session.rollback()
         raise OrderActionError(f"Order {order.number} changed while you were looking; please check it again.")
-    db.session.add(OrderEvent(order_id=order.id, from_status="paid", to_status="paid",
+    db.session.add(OrderEvent(order_id=order.id, from_status=OrderStatus.PAID, to_status=OrderStatus.PAID,
                               note=f"shipped with {carrier}, tracking {tracking_number}"))
     db.session.flush()
     db.session.refresh(order)
@@ -193,17 +193,17 @@ def cancel_unpaid(order_id: int, reason: str, *, gateway: Gateway, actor) -> Ord
     order = db.session.get(Order, order_id)
     if order is None:
         raise NoSuchOrder("There is no such order.")
-    if order.status == "payment_processing":
+    if order.status == OrderStatus.PAYMENT_PROCESSING:
         raise OrderActionError(f"Order {order.number} is being paid by a delayed method; wait for the payment to succeed or fail.")
-    if order.status != "pending_payment":
+    if order.status != OrderStatus.PENDING_PAYMENT:
         raise OrderActionError(f"Order {order.number} is {order.status_label.lower()}; only unpaid orders can be cancelled.")
     if close_checkout_or_honour_payment(order, gateway).paid:
         raise OrderActionError(f"Order {order.number} was paid just now, so it was not cancelled.")
-    if not release_order(order, "cancelled", f"cancelled by {actor.email}: {reason}"):
+    if not release_order(order, OrderStatus.CANCELLED, f"cancelled by {actor.email}: {reason}"):
         db.session.rollback()
         raise OrderActionError(f"Order {order.number} changed while you were looking; please check it again.")
-    record_audit(actor, "order.cancel", order, {"status": "pending_payment"}, {"status": "cancelled", "reason": reason},
-                 summary=f"{order.number} cancelled: {reason}")
+    record_audit(actor, "order.cancel", order, {"status": OrderStatus.PENDING_PAYMENT},
+                 {"status": OrderStatus.CANCELLED, "reason": reason}, summary=f"{order.number} cancelled: {reason}")
     db.session.commit()
     return order
 
@@ -226,12 +226,13 @@ def dashboard_figures(now: datetime | None = None) -> Dashboard:
     def paid_since(start):
         n, revenue = db.session.execute(
             select(func.count(), func.coalesce(func.sum(Order.total_pence - Order.refunded_pence), 0))
-            .where(Order.paid_at >= start, Order.status.in_(PAID_STATUSES))
+            .where(Order.paid_at >= start, Order.status.in_(MONEY_TAKEN))
         ).one()
         return int(n), int(revenue)
 
     paid_today, revenue_today = paid_since(today)
     paid_week, revenue_week = paid_since(week)
-    to_ship = db.session.scalar(select(func.count()).select_from(Order).where(Order.status == "paid", Order.shipped_at.is_(None)))
-    flagged = db.session.scalar(select(func.count()).select_from(Order).where(Order.status == "needs_review"))
+    orders = select(func.count()).select_from(Order)
+    to_ship = db.session.scalar(orders.where(Order.status == OrderStatus.PAID, Order.shipped_at.is_(None)))
+    flagged = db.session.scalar(orders.where(Order.status == OrderStatus.NEEDS_REVIEW))
     return Dashboard(paid_today, revenue_today, paid_week, revenue_week, to_ship, flagged)

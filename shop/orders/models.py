@@ -6,24 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.clock import utcnow
 from shop.extensions import db
-
-# pending_payment: stock held, waiting for the buyer to pay
-# payment_processing: the buyer paid with a delayed method; stock stays held
-# paid: money taken; stock sold
-# needs_review: something did not add up (amount, currency, stock); never shipped without a person looking
-# cancelled / expired / payment_failed: the hold was released
-STATUSES = ("pending_payment", "payment_processing", "paid", "needs_review", "cancelled", "expired", "payment_failed")
-OPEN_STATUSES = ("pending_payment", "payment_processing")
-RELEASED_STATUSES = ("cancelled", "expired", "payment_failed")
-STATUS_LABELS = {
-    "pending_payment": "Awaiting payment",
-    "payment_processing": "Payment processing",
-    "paid": "Paid",
-    "needs_review": "Being checked by our team",
-    "cancelled": "Cancelled",
-    "expired": "Expired",
-    "payment_failed": "Payment failed",
-}
+from shop.orders.status import STATUS_LABELS, OrderStatus
 
 # Stripe accepts only these reasons; the admin's own words go into the note.
 REFUND_REASONS = {
@@ -61,7 +44,7 @@ class Order(db.Model):
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
-    status: Mapped[str] = mapped_column(String(30), default="pending_payment")
+    status: Mapped[str] = mapped_column(String(30), default=OrderStatus.PENDING_PAYMENT)
     email: Mapped[str | None] = mapped_column(String(254), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     currency: Mapped[str] = mapped_column(String(3))

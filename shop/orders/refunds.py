@@ -15,9 +15,9 @@ from shop.inventory.services import return_to_stock
 from shop.money import format_money
 from shop.orders.models import REFUND_REASONS, Order, OrderEvent, OrderRefund
 from shop.orders.services import record_refund
+from shop.orders.status import MONEY_TAKEN
 from shop.payments.gateway import Gateway
 
-REFUNDABLE_STATUSES = ("paid", "needs_review")
 ATTEMPT = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
@@ -90,7 +90,7 @@ def _refund(order_id, amount_pence, reason, note, restock, attempt, gateway, act
 
     note = (note or "").strip()
     remaining = order.total_pence - order.refunded_pence
-    if order.status not in REFUNDABLE_STATUSES or not order.payment_intent_id:
+    if order.status not in MONEY_TAKEN or not order.payment_intent_id:
         raise RefundError(f"Order {order.number} has not been paid, so there is nothing to refund.")
     if reason not in REFUND_REASONS:
         raise RefundError("Choose a reason for the refund from the list.", "refund-reason")

@@ -18,7 +18,8 @@ from shop.inventory.services import OutOfStock, hold_stock, release_stock
 from shop.messages.outbox import record_message
 from shop.orders.emails import confirmation_context
 from shop.money import format_money
-from shop.orders.models import OPEN_STATUSES, RELEASED_STATUSES, Order, OrderEvent
+from shop.orders.models import Order, OrderEvent
+from shop.orders.status import HOLD_RELEASED, STOCK_HELD, OrderStatus
 from shop.payments.gateway import CheckoutSession
 
 log = logging.getLogger(__name__)
@@ -28,7 +29,7 @@ class OrderNotFound(LookupError):
     pass
 
 
-def transition(order: Order, to_status: str, allowed_from: tuple[str, ...], note: str = "", **values) -> bool:
+def transition(order: Order, to_status: OrderStatus, allowed_from: tuple[OrderStatus, ...], note: str = "", **values) -> bool:
     """Move the order to `to_status` if it is in `allowed_from`. True if this call moved it.
 
     The update is conditional on the status we saw. If another caller changed it first, look
@@ -54,9 +55,9 @@ def transition(order: Order, to_status: str, allowed_from: tuple[str, ...], note
     return True
 
 
-def release_order(order: Order, to_status: str, note: str) -> bool:
+def release_order(order: Order, to_status: OrderStatus, note: str) -> bool:
     """Cancel, expire or fail an unpaid order and give its stock back, exactly once."""
-    if transition(order, to_status, OPEN_STATUSES, note):
+    if transition(order, to_status, STOCK_HELD, note):
         release_stock(order.quantities, order_id=order.id, note=note)
         return True
     return False
@@ -64,7 +65,7 @@ def release_order(order: Order, to_status: str, note: str) -> bool:
 
 def flag_for_review(order: Order, reason: str) -> bool:
     return transition(
-        order, "needs_review", OPEN_STATUSES + RELEASED_STATUSES, reason, review_reason=reason
+        order, OrderStatus.NEEDS_REVIEW, STOCK_HELD + HOLD_RELEASED, reason, review_reason=reason
     )
 
 
@@ -99,7 +100,7 @@ def apply_checkout_session(order: Order, session: CheckoutSession, *, livemode: 
 
 def _apply(order: Order, session: CheckoutSession, livemode: bool) -> bool:
     if session.status == "expired":
-        release_order(order, "expired", "checkout session expired")
+        release_order(order, OrderStatus.EXPIRED, "checkout session expired")
         return False
     if session.status != "complete":
         return False
@@ -114,13 +115,13 @@ def _apply(order: Order, session: CheckoutSession, livemode: bool) -> bool:
         return False
 
     if session.payment_status == "unpaid":
-        transition(order, "payment_processing", ("pending_payment",), "paid with a delayed method")
+        transition(order, OrderStatus.PAYMENT_PROCESSING, (OrderStatus.PENDING_PAYMENT,), "paid with a delayed method")
         return False
 
     paid = {"paid_at": utcnow(), "payment_intent_id": session.payment_intent}
-    if order.status in OPEN_STATUSES:
-        return transition(order, "paid", OPEN_STATUSES, "payment received", **paid)
-    if order.status in RELEASED_STATUSES:
+    if order.status in STOCK_HELD:
+        return transition(order, OrderStatus.PAID, STOCK_HELD, "payment received", **paid)
+    if order.status in HOLD_RELEASED:
         return _pay_after_release(order, paid)
     return False
 
@@ -129,7 +130,7 @@ def _pay_after_release(order: Order, paid: dict) -> bool:
     """Paid after the hold was released (e.g. completed after expired): take the stock again if it is there."""
     savepoint = db.session.begin_nested()
     try:
-        if not transition(order, "paid", RELEASED_STATUSES, "paid after the hold was released; stock held again", **paid):
+        if not transition(order, OrderStatus.PAID, HOLD_RELEASED, "paid after the hold was released; stock held again", **paid):
             savepoint.rollback()
             return False
         hold_stock(order.quantities, order_id=order.id)

@@ -8,9 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from shop.extensions import db
 from shop.orders.models import Order
-
-# Orders a customer sees in their account; abandoned checkouts are not orders to them.
-VISIBLE_STATUSES = ("payment_processing", "paid", "needs_review", "payment_failed")
+from shop.orders.status import SHOWN_TO_BUYER
 
 
 def _owned_by(user):
@@ -23,7 +21,7 @@ def _owned_by(user):
 def orders_of(user) -> list[Order]:
     return db.session.scalars(
         select(Order)
-        .where(_owned_by(user), Order.status.in_(VISIBLE_STATUSES))
+        .where(_owned_by(user), Order.status.in_(SHOWN_TO_BUYER))
         .options(selectinload(Order.lines))
         .order_by(Order.created_at.desc(), Order.id.desc())
     ).all()
@@ -32,5 +30,5 @@ def orders_of(user) -> list[Order]:
 def order_of(user, order_id: int) -> Order | None:
     """The order if it is this user's; None for anyone else's (the view answers 404)."""
     return db.session.scalar(
-        select(Order).where(Order.id == order_id, _owned_by(user), Order.status.in_(VISIBLE_STATUSES))
+        select(Order).where(Order.id == order_id, _owned_by(user), Order.status.in_(SHOWN_TO_BUYER))
     )

@@ -1,0 +1,41 @@
+"""An order's status, and the groups of statuses the shop reasons about, defined once.
+
+The values are the strings stored in orders.status (the table's CHECK constraint lists the same
+ones); a StrEnum member equals its string, so rows read back as plain strings compare equal.
+"""
+from enum import StrEnum
+
+
+class OrderStatus(StrEnum):
+    PENDING_PAYMENT = "pending_payment"  # stock held, waiting for the buyer to pay
+    PAYMENT_PROCESSING = "payment_processing"  # the buyer paid with a delayed method; stock stays held
+    PAID = "paid"  # money taken; stock sold
+    NEEDS_REVIEW = "needs_review"  # something did not add up (amount, currency, stock); never shipped unchecked
+    CANCELLED = "cancelled"  # the hold was released: by the buyer, the back office, or a gateway failure
+    EXPIRED = "expired"  # the hold was released: the checkout ran out of time
+    PAYMENT_FAILED = "payment_failed"  # the hold was released: the delayed payment failed
+
+
+STATUSES = tuple(OrderStatus)
+# Stock is held for the order, and nobody has been paid yet.
+STOCK_HELD = (OrderStatus.PENDING_PAYMENT, OrderStatus.PAYMENT_PROCESSING)
+# The hold was given back; a payment arriving now must take the stock again.
+HOLD_RELEASED = (OrderStatus.CANCELLED, OrderStatus.EXPIRED, OrderStatus.PAYMENT_FAILED)
+# Money was taken: these can be refunded and count as takings.
+MONEY_TAKEN = (OrderStatus.PAID, OrderStatus.NEEDS_REVIEW)
+# The buyer has paid: the money was taken, or a delayed payment is on its way. A care plan is
+# credited with these orders, and the buyer's cart is emptied for them.
+PAYMENT_MADE = (OrderStatus.PAID, OrderStatus.PAYMENT_PROCESSING, OrderStatus.NEEDS_REVIEW)
+# What a customer sees in their account; abandoned checkouts are not orders to them.
+SHOWN_TO_BUYER = (OrderStatus.PAYMENT_PROCESSING, OrderStatus.PAID, OrderStatus.NEEDS_REVIEW,
+                  OrderStatus.PAYMENT_FAILED)
+
+STATUS_LABELS = {
+    OrderStatus.PENDING_PAYMENT: "Awaiting payment",
+    OrderStatus.PAYMENT_PROCESSING: "Payment processing",
+    OrderStatus.PAID: "Paid",
+    OrderStatus.NEEDS_REVIEW: "Being checked by our team",
+    OrderStatus.CANCELLED: "Cancelled",
+    OrderStatus.EXPIRED: "Expired",
+    OrderStatus.PAYMENT_FAILED: "Payment failed",
+}

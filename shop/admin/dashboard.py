@@ -3,7 +3,7 @@ from flask import render_template
 from shop.accounts.backoffice import pending_count
 from shop.admin import bp
 from shop.clock import utcnow
-from shop.inventory.reports import stock_table
+from shop.orders.stock_report import stock_table
 from shop.messages.services import failure_count
 from shop.orders.backoffice import dashboard_figures
 

@@ -6,7 +6,7 @@ from shop.admin.common import csv_response
 from shop.catalog.models import Variant
 from shop.errors import found_or_404
 from shop.extensions import db
-from shop.inventory.reports import STOCK_SORTS, STOCK_STATES, movements_of, sizes_by_sku, stock_csv, stock_table
+from shop.orders.stock_report import STOCK_SORTS, STOCK_STATES, movements_of, sizes_by_sku, stock_csv, stock_table
 from shop.inventory.services import ADJUSTMENT_REASONS, StockError, adjust_stock, receive_delivery
 from shop.problems import Problem
 

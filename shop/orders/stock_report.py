@@ -1,4 +1,8 @@
-"""What the back office reads about stock: the stock table, movement history, the CSV export."""
+"""What the back office reads about stock: the stock table, movement history, the CSV export.
+
+It lives with orders, above inventory, because it counts what open checkouts hold and names the
+order behind each movement.
+"""
 import csv
 import io
 from dataclasses import dataclass

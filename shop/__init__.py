@@ -92,9 +92,10 @@ def _register_blueprints(app: Flask) -> None:
     from shop.my_account.views import bp as my_account_bp
     from shop.payments.services import demo_payments_on
     from shop.reorder.views import bp as reorder_bp
+    from shop.seo import bp as seo_bp
 
     for blueprint in (home_bp, catalog_bp, guides_bp, cart_bp, checkout_bp, webhook_bp, health_bp, accounts_bp, my_account_bp,
-                      reorder_bp, careplans_bp, legal_bp):
+                      reorder_bp, careplans_bp, legal_bp, seo_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(admin_bp)
     app.register_blueprint(product_images_bp)

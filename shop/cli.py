@@ -40,6 +40,34 @@ def create_admin_command(email, password):
     except AccountError as error:
         raise click.ClickException(str(error))
     click.echo(f"{user.email} is an admin.")
+    if not user.has_second_factor:
+        from shop.accounts.second_factor import reset_second_factor
+
+        _echo_setup_link(user, reset_second_factor(user))
+
+
+def _echo_setup_link(user, token: str) -> None:
+    from flask import url_for
+
+    from shop.accounts.second_factor import SETUP_LINK_MAX_AGE_SECONDS
+
+    with _links_to_the_shop():
+        link = url_for("accounts.second_factor_setup", token=token, _external=True)
+    hours = SETUP_LINK_MAX_AGE_SECONDS // 3600
+    click.echo(f"Set up the second factor for {user.email} (the back office needs it) within {hours} hours, once:\n  {link}")
+
+
+@shop_cli.command("reset-second-factor")
+@click.argument("email")
+def reset_second_factor_command(email):
+    """Forget EMAIL's second factor and recovery codes (a lost phone) and print a new setup link."""
+    from shop.accounts.second_factor import reset_second_factor
+    from shop.accounts.services import find_user
+
+    user = find_user(email)
+    if user is None:
+        raise click.ClickException(f"No account for {email}.")
+    _echo_setup_link(user, reset_second_factor(user))
 
 
 def _decide(email: str, approve: bool, reason: str = "") -> None:

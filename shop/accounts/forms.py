@@ -95,3 +95,9 @@ def refused(form: FlaskForm, message: str, field: str = "") -> list[str]:
     if field and field in form:
         form[field].errors = [*form[field].errors, message]
     return [Problem(message, form[field].id if field and field in form else "")]
+
+
+class SecondFactorForm(FlaskForm):
+    code = StringField("Code", validators=[InputRequired("Enter the 6-digit code from your authenticator app."), Length(max=20)],
+                       description="The 6 digits your authenticator app shows now, or one of your recovery codes.")
+    next = HiddenField()

@@ -35,6 +35,11 @@ class User(UserMixin, db.Model):
     email_verified_at: Mapped[datetime | None]
     last_sign_in_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The second factor (shop/accounts/second_factor.py): a TOTP secret, set up pending until the
+    # first code from the authenticator app is typed back; the last time-step used, so no code works twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    second_factor_at: Mapped[datetime | None]
+    totp_last_step: Mapped[int | None]
 
     trade_account: Mapped["TradeAccount | None"] = relationship(back_populates="user", uselist=False, lazy="joined")
 
@@ -51,6 +56,10 @@ class User(UserMixin, db.Model):
 
     def get_id(self) -> str:
         return f"{self.id}.{self.password_fingerprint}"
+
+    @property
+    def has_second_factor(self) -> bool:
+        return self.second_factor_at is not None
 
     @property
     def is_admin(self) -> bool:
@@ -123,3 +132,13 @@ class SupplyItem(db.Model):
     added_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     variant: Mapped[Variant] = relationship()
+
+
+class RecoveryCode(db.Model):
+    """A single-use code that stands in for the authenticator app; only its hash is kept."""
+
+    __tablename__ = "recovery_codes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(255))
+    used_at: Mapped[datetime | None]

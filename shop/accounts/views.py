@@ -37,6 +37,8 @@ TOO_MANY = "Too many sign-in attempts. For your security, please wait 15 minutes
 TOO_MANY_EMAILS = "We've sent several emails to that address already. Please check your inbox (and spam folder), or try again in an hour."
 # What survives the session renewal at sign-in: the cart and the checkouts this browser started.
 KEPT_ON_SIGN_IN = ("cart", "my_orders", "emptied_for")
+# Who typed the right password and is waiting to type a second-factor code (shop/accounts/factor_views.py).
+PENDING = "factor_pending"
 
 
 def _email_key() -> str:
@@ -130,6 +132,9 @@ def sign_in():
     if user is None:
         return _page("accounts/sign_in.html", 401, form=form,
                      errors=refused(form, "That email and password don't match an account. Check them, or reset your password.", "email"))
+    if user.has_second_factor:
+        session[PENDING] = {"user": user.get_id(), "remember": bool(form.remember.data), "next": safe_next(form.next.data) or ""}
+        return redirect(url_for("accounts.second_factor"), code=303)
     _sign_in(user, remember=form.remember.data)
     flash("You're signed in.", "success")
     return redirect(safe_next(form.next.data) or _landing(user), code=303)
@@ -204,3 +209,6 @@ def trade():
         flash("Thank you. We've received your application and will email you when it's decided, usually within a working day.", "success")
         return redirect(url_for("my_account.home"), code=303)
     return _page("accounts/trade.html", form=form, account=account, can_apply=can_apply)
+
+
+from shop.accounts import factor_views  # noqa: E402,F401  (its pages are on this blueprint)

@@ -29,6 +29,7 @@ ACTIONS = {
     "trade.suspend": "Suspended trade account",
     "trade.discount": "Set patient discount",
     "account.admin": "Made an admin",
+    "account.second_factor": "Second factor",
     "message.resend": "Sent an email again",
 }
 

@@ -3,12 +3,14 @@ import pytest
 
 from shop.extensions import db
 from tests import factories as make
+from tests.admin.support import pass_code_in_browser, with_second_factor
 
 pytestmark = pytest.mark.e2e
 
 
 def test_admin_receives_stock_and_refunds_part_of_an_order(app, live_server, page):
     admin = make.user("boss@example.com", role="admin")
+    with_second_factor(admin)
     cream = make.product("Arnica Cream", slug="arnica-cream", sizes=((100, 1500, 1),))
     variant = cream.variants[0]
     order = make.paid_order(None, [(variant, 2)], email="ann@example.com")
@@ -23,6 +25,7 @@ def test_admin_receives_stock_and_refunds_part_of_an_order(app, live_server, pag
     page.get_by_label("Email address").fill(admin.email)
     page.get_by_label("Password").fill(make.PASSWORD)
     page.locator("main").get_by_role("button", name="Sign in").click()
+    pass_code_in_browser(page, admin)  # and the code from the authenticator app
     page.get_by_role("link", name="Back office").click()
     assert page.locator("h1").inner_text() == "Back office"
 

@@ -3,6 +3,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests import factories as make
+from tests.admin.support import pass_code_in_browser, with_second_factor
 
 pytestmark = pytest.mark.e2e
 
@@ -12,6 +13,8 @@ def sign_in(page, live_server, user):
     page.get_by_label("Email address").fill(user.email)
     page.get_by_label("Password").fill(make.PASSWORD)
     page.locator("main").get_by_role("button", name="Sign in").click()
+    if user.is_admin:
+        pass_code_in_browser(page, user)
 
 
 def focused_summary(page):
@@ -25,6 +28,7 @@ def focused_summary(page):
 
 def test_a_trade_price_above_retail_is_reported_at_the_top_and_linked_to_its_field(app, live_server, page):
     admin = make.user("boss@example.com", role="admin")
+    with_second_factor(admin)
     cream = make.product("Arnica Cream", sizes=((100, 1299, 5), (250, 2499, 5)))
     size = cream.variants[1]
 

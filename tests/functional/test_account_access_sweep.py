@@ -7,7 +7,9 @@ from tests import factories as make
 from tests.factories import PASSWORD
 from tests.helpers import page_token, sign_in
 
-OPEN_TO_ALL = {"accounts.sign_out", "accounts.register", "accounts.sign_in", "accounts.request_reset", "accounts.reset_password", "accounts.verify"}
+# The second-factor code and the setup link belong to signing in: they stand on the session and the signed link.
+OPEN_TO_ALL = {"accounts.sign_out", "accounts.register", "accounts.sign_in", "accounts.request_reset", "accounts.reset_password", "accounts.verify",
+               "accounts.second_factor", "accounts.second_factor_setup"}
 PLANS_FOR_PRACTITIONERS = "careplans."
 PATIENT_VIEWS = {"careplans.patient_view", "careplans.patient_add"}
 

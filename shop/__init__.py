@@ -64,6 +64,7 @@ def _import_models():
     import shop.guides.models  # noqa: F401
     import shop.inventory.models  # noqa: F401
     import shop.messages.models  # noqa: F401
+    import shop.notices.models  # noqa: F401
     import shop.orders.models  # noqa: F401
     import shop.payments.models  # noqa: F401
 
@@ -97,6 +98,9 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (home_bp, catalog_bp, guides_bp, cart_bp, checkout_bp, webhook_bp, health_bp, accounts_bp, my_account_bp,
                       reorder_bp, careplans_bp, legal_bp, seo_bp):
         app.register_blueprint(blueprint)
+    from shop.notices.views import bp as notices_bp
+
+    app.register_blueprint(notices_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(product_images_bp)
     if demo_payments_on(app.config):

@@ -57,6 +57,10 @@ def _move(variant_id: int, delta: int, reason: str, *, order_id=None, user_id=No
     after, threshold = row
     if after - delta > threshold >= after:  # down through the threshold: once per crossing
         _alert_low_stock(variant_id, after, threshold)
+    if after - delta <= 0 < after:  # sellable again: whoever asked hears, with this change
+        from shop.notices.services import notify_back_in_stock
+
+        notify_back_in_stock(variant_id)
     db.session.add(
         StockMovement(
             variant_id=variant_id, delta=delta, stock_after=after, reason=reason,

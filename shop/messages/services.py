@@ -16,6 +16,8 @@ KIND_LABELS = {
     "order_shipped": "Order shipped",
     "order_refunded": "Refund",
     "low_stock": "Low stock",
+    "back_in_stock_confirm": "Confirm back-in-stock request",
+    "back_in_stock": "Back in stock",
     "account_verify": "Confirm email",
     "account_reset": "Password reset",
     "account_already_registered": "Already registered",

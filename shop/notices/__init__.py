@@ -1,0 +1,1 @@
+"""Notices customers and practitioners ask for: "email me when it's back" (issue 13)."""

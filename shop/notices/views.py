@@ -1,0 +1,67 @@
+"""/back-in-stock: ask to be emailed when a sold-out size is back, confirm, unsubscribe."""
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from shop.accounts.tokens import BadLink
+from shop.accounts.views import safe_next
+from shop.extensions import limiter
+from shop.notices import services
+from shop.problems import Problem
+
+bp = Blueprint("notices", __name__, url_prefix="/back-in-stock")
+
+
+def _variant_id():
+    raw = request.form.get("variant_id", "")
+    return int(raw) if raw.isdigit() and len(raw) < 12 else None
+
+
+def _email_key() -> str:
+    return "back-in-stock:" + request.form.get("email", "").strip().lower()[:254]
+
+
+@bp.post("")
+@limiter.limit(lambda: current_app.config["EMAIL_LINK_LIMIT"], key_func=_email_key,
+               error_message="We've sent several links to that address already. Please try again in an hour.")
+def ask():
+    back = safe_next(request.form.get("next")) or url_for("catalog.products")
+    variant_id = _variant_id()
+    email = request.form.get("email", "")
+    try:
+        if current_user.is_authenticated and not email.strip():
+            services.ask_as_customer(variant_id, current_user)
+            flash(f"We'll email {current_user.email} once when it's back.", "success")
+            return redirect(back, code=303)
+        email = services.ask_as_guest(variant_id, email)
+    except services.NoticeError as error:
+        variant = services.db.session.get(services.Variant, variant_id) if variant_id else None
+        return render_template("notices/ask.html", variant=variant, email=email[:254], back=back,
+                               errors=[Problem(str(error), error.field)]), error.status
+    return render_template("notices/check_email.html", email=email, back=back)
+
+
+@bp.get("/confirm/<token>")
+def confirm(token):
+    try:
+        variant = services.confirm(token)
+    except BadLink as error:
+        return render_template("accounts/bad_link.html", message=str(error), again=url_for("catalog.products")), 400
+    return render_template("notices/confirmed.html", variant=variant)
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+def unsubscribe(token):
+    try:
+        email = services.read_unsubscribe(token)
+        if request.method == "POST":
+            services.unsubscribe(token)
+            return render_template("notices/unsubscribed.html", email=email, done=True)
+    except BadLink as error:
+        return render_template("accounts/bad_link.html", message=str(error), again=url_for("catalog.products")), 400
+    return render_template("notices/unsubscribed.html", email=email, done=False)
+
+
+@bp.app_context_processor
+def _sizes_waited_for():
+    # Pages with sold-out sizes ask which ones the signed-in customer is already waiting for.
+    return {"back_in_stock_waiting": lambda variants: services.waiting_for(current_user, list(variants))}

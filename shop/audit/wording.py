@@ -30,6 +30,7 @@ ACTIONS = {
     "trade.discount": "Set patient discount",
     "account.admin": "Made an admin",
     "account.second_factor": "Second factor",
+    "account.erase": "Erased personal data",
     "message.resend": "Sent an email again",
 }
 

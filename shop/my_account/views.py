@@ -1,9 +1,15 @@
-"""The account page (/account) and a customer's own order pages and receipts."""
-from flask import Blueprint, render_template
-from flask_login import current_user, login_required
+"""The account page (/account), a customer's own order pages and receipts, and their data rights (download, delete)."""
+import json
 
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, logout_user
+
+from shop.accounts.forms import form_errors, refused
+from shop.extensions import limiter
+from shop.my_account.forms import DeleteAccountForm
 from shop.clock import utcnow
 from shop.errors import found_or_404
+from shop.my_account.personal_data import erase_personal_data, orders_csv, personal_data
 from shop.orders.services import guides_for
 from shop.orders.visibility import order_of, orders_of
 from shop.reorder.running_low import due_items
@@ -34,3 +40,47 @@ def receipt(order_id):
     found = order_of(current_user, order_id)
     found = found_or_404(found if found is not None and found.paid_at is not None else None, "There is no receipt for that order.")
     return render_template("orders/receipt.html", order=found)
+
+
+def _download(body: str, mimetype: str, filename: str) -> Response:
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"',
+                                                      "Cache-Control": "no-store"})
+
+
+@bp.get("/my-data.json")
+@login_required
+def download_data():
+    data = personal_data(current_user.email)
+    return _download(json.dumps(data, indent=2, ensure_ascii=False), "application/json", "my-data.json")
+
+
+@bp.get("/my-orders.csv")
+@login_required
+def download_orders():
+    body = orders_csv(personal_data(current_user.email), current_app.config["VAT_RATE_PERCENT"])
+    return _download(body, "text/csv", "my-orders.csv")
+
+
+def _account_key() -> str:
+    return f"delete:{current_user.id if current_user.is_authenticated else '?'}"
+
+
+@bp.route("/delete", methods=["GET", "POST"])
+@login_required
+@limiter.limit(lambda: current_app.config["SIGN_IN_LIMIT_PER_ACCOUNT"], key_func=_account_key, methods=["POST"],
+               deduct_when=lambda response: response.status_code != 303)
+def delete_account():
+    form = DeleteAccountForm()
+    if request.method == "POST":
+        if not form.validate():
+            return render_template("my_account/delete.html", form=form, errors=form_errors(form)), 400
+        if not current_user.check_password(form.password.data):
+            return render_template("my_account/delete.html", form=form,
+                                   errors=refused(form, "That password isn't right.", "password")), 401
+        # Not the leaving customer as the audit's actor: the entry would keep their email after the erasure.
+        erase_personal_data(current_user.email, actor=None, asked_by="the customer, from their account page")
+        logout_user()
+        session.clear()
+        flash("Your account is deleted, and your personal details with it. We keep only what tax law requires of past orders.", "success")
+        return redirect(url_for("home.index"), code=303)
+    return render_template("my_account/delete.html", form=form)

@@ -1,0 +1,190 @@
+"""A person's data rights: everything the store keeps about an email address, and erasing it.
+
+Works by email address, so the account page (a signed-in customer's own address) and the back
+office (a request by email, guests too) follow the same rules. Erasing keeps what tax records
+need: order numbers, amounts, VAT, dates, and for trade orders the clinic's invoicing name and
+address; everything that names a person (name, email, phone, delivery addresses) goes.
+"""
+import csv
+import io
+
+from sqlalchemy import delete, or_, select, update
+
+from shop.accounts.models import SupplyItem, User
+from shop.audit.models import AuditEntry
+from shop.audit.services import record_audit
+from shop.careplans.models import CarePlan
+from shop.clock import utcnow
+from shop.csvsafe import cell
+from shop.extensions import db
+from shop.messages.models import Message
+from shop.money import vat_included
+from shop.orders.models import Order, OrderEvent
+
+ERASED = "[erased]"
+
+
+def _user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == email))
+
+
+def _orders(email: str, user: User | None) -> list[Order]:
+    mine = or_(Order.user_id == user.id, Order.email == email) if user is not None else Order.email == email
+    return db.session.scalars(select(Order).where(mine).order_by(Order.created_at, Order.id)).all()
+
+
+def _when(value) -> str | None:
+    return value.isoformat(timespec="seconds") if value is not None else None
+
+
+def _address(order: Order) -> dict:
+    return {"name": order.ship_name, "line1": order.ship_line1, "line2": order.ship_line2, "city": order.ship_city,
+            "postcode": order.ship_postcode, "country": order.ship_country}
+
+
+def _order(order: Order) -> dict:
+    return {
+        "number": order.number, "status": order.status_label, "placed_at": _when(order.created_at),
+        "paid_at": _when(order.paid_at), "shipped_at": _when(order.shipped_at), "email": order.email,
+        "currency": order.currency, "subtotal_pence": order.subtotal_pence, "delivery_pence": order.shipping_pence,
+        "discount_pence": order.discount_pence, "total_pence": order.total_pence, "refunded_pence": order.refunded_pence,
+        "pricing": order.pricing, "delivery_address": _address(order), "carrier": order.carrier,
+        "tracking_number": order.tracking_number, "care_plan": order.care_plan_title,
+        "lines": [{"sku": line.sku, "product": line.product_name, "size": line.size_label,
+                   "unit_price_pence": line.unit_price_pence, "quantity": line.quantity,
+                   "discount": line.discount_label, "note": line.plan_note} for line in order.lines],
+    }
+
+
+def _profile(user: User) -> dict:
+    trade = user.trade_account
+    return {
+        "email": user.email, "name": user.name, "role": user.role, "created_at": _when(user.created_at),
+        "email_confirmed_at": _when(user.email_verified_at), "last_signed_in_at": _when(user.last_sign_in_at),
+        "second_factor": user.has_second_factor,
+        "trade_account": None if trade is None else {
+            "clinic_name": trade.clinic_name, "profession": trade.profession_label,
+            "professional_body": trade.professional_body, "registration_number": trade.registration_number,
+            "address": trade.address, "phone": trade.phone, "status": trade.status,
+            "applied_at": _when(trade.applied_at), "decided_at": _when(trade.decided_at),
+        },
+    }
+
+
+def _care_plans(user: User) -> list[dict]:
+    plans = db.session.scalars(select(CarePlan).where(CarePlan.practitioner_id == user.id).order_by(CarePlan.id)).all()
+    return [{"title": plan.title, "template": plan.is_template, "created_at": _when(plan.created_at),
+             "revoked_at": _when(plan.revoked_at), "opened": plan.opened_count,
+             "items": [{"sku": item.variant.sku, "quantity": item.quantity, "note": item.note} for item in plan.items],
+             "guides": [guide.title for guide in plan.guides]} for plan in plans]
+
+
+def personal_data(email: str, now=None) -> dict:
+    """Everything kept about `email` (a normalised address), as plain JSON-ready data."""
+    user = _user(email)
+    orders = _orders(email, user)
+    addresses = []
+    for order in orders:
+        if order.ship_line1 and _address(order) not in addresses:
+            addresses.append(_address(order))
+    messages = db.session.scalars(select(Message).where(Message.recipient == email).order_by(Message.created_at, Message.id)).all()
+    return {
+        "email": email, "exported_at": _when(now or utcnow()),
+        "profile": _profile(user) if user is not None else None,
+        "addresses_used": addresses,
+        "orders": [_order(order) for order in orders],
+        "supplies_list": [] if user is None else [
+            {"sku": item.variant.sku, "product": item.variant.product.name, "size": item.variant.size_label,
+             "quantity": item.quantity, "added_at": _when(item.added_at)} for item in _supplies(user)],
+        "care_plans_written": _care_plans(user) if user is not None else [],
+        "messages_sent": [{"at": _when(m.created_at), "sent_at": _when(m.sent_at), "status": m.status, "kind": m.kind,
+                           "subject": m.subject, "text": m.text_body} for m in messages],
+    }
+
+
+def _supplies(user: User):
+    return db.session.scalars(select(SupplyItem).where(SupplyItem.user_id == user.id).order_by(SupplyItem.id)).all()
+
+
+ORDER_COLUMNS = ("order", "placed", "status", "product", "size", "sku", "quantity", "unit price", "line total",
+                 "delivery", "order total", "refunded", "VAT included", "delivered to")
+
+
+def orders_csv(data: dict, vat_rate_percent: int) -> str:
+    """One row per order line, in pounds, for a spreadsheet; cells that would run as formulas are quoted."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(ORDER_COLUMNS)
+    for order in data["orders"]:
+        address = ", ".join(v for v in order["delivery_address"].values() if v)
+        for line in order["lines"] or [{}]:
+            quantity, unit = line.get("quantity", 0), line.get("unit_price_pence", 0)
+            writer.writerow([cell(v) for v in (
+                order["number"], order["placed_at"], order["status"], line.get("product", ""), line.get("size", ""),
+                line.get("sku", ""), quantity or "", _pounds(unit), _pounds(unit * quantity), _pounds(order["delivery_pence"]),
+                _pounds(order["total_pence"]), _pounds(order["refunded_pence"]), _pounds(vat_included(order["total_pence"], vat_rate_percent)),
+                address)])
+    return out.getvalue()
+
+
+def _pounds(pence: int) -> str:
+    return f"{pence / 100:.2f}"
+
+
+def erase_personal_data(email: str, actor: User | None, asked_by: str, now=None) -> int:
+    """Erase or anonymise everything naming `email`; return how many orders were kept for tax records.
+    The account (if any) is deleted, which signs out every session. The caller has checked who asks."""
+    now = now or utcnow()
+    user = _user(email)
+    orders = _orders(email, user)
+    trade = user.trade_account if user is not None else None
+    names = {email} | ({user.name} if user is not None and user.name else set())
+    for order in orders:
+        names.update(v for v in (order.ship_name, order.ship_line1, order.ship_line2) if v)
+        if order.pricing == "trade" and trade is not None:
+            # The clinic's invoicing name and address stay on a trade order's tax record.
+            order.ship_name, order.ship_line1, order.ship_line2 = trade.clinic_name, trade.address_line1, trade.address_line2
+            order.ship_city, order.ship_postcode = trade.city, trade.postcode
+        else:
+            order.ship_name = order.ship_line1 = order.ship_line2 = order.ship_city = order.ship_postcode = ""
+        order.email, order.user_id, order.checkout_url = None, None, None
+    if trade is not None:
+        names.add(trade.phone)
+        names.discard(trade.clinic_name)
+        names.discard(trade.address_line1)
+        names.discard(trade.address_line2)
+    if user is not None:
+        plans = db.session.scalars(select(CarePlan.id).where(CarePlan.practitioner_id == user.id)).all()
+        if plans:  # a leaving practitioner's plans are revoked with them; their name leaves patients' orders
+            db.session.execute(update(CarePlan).where(CarePlan.id.in_(plans)).values(revoked_at=now))
+            db.session.execute(update(Order).where(Order.care_plan_id.in_(plans)).values(care_plan_practitioner=ERASED))
+    db.session.execute(delete(Message).where(Message.recipient == email))
+    _scrub_text(sorted(names, key=len, reverse=True), [o.id for o in orders])
+    user_id = user.id if user is not None else None
+    if user is not None:
+        # Its supplies list, recovery codes and care plans go with it (ON DELETE CASCADE); the trade
+        # account is deleted first, as the relationship would otherwise try to orphan it.
+        if trade is not None:
+            db.session.delete(trade)
+            db.session.flush()
+        db.session.delete(user)
+    db.session.flush()
+    record_audit(actor, "account.erase", ("User", user_id or ""), {}, {"orders kept for tax records": len(orders)},
+                 summary=f"personal data erased{' for account #' + str(user_id) if user_id else ' for a guest'}, asked by {asked_by}")
+    db.session.commit()
+    return len(orders)
+
+
+def _scrub_text(words: list[str], order_ids: list[int]) -> None:
+    """The audit log and order histories quote emails and names in their words: replace them there too."""
+    words = [w for w in words if len(w) >= 3]
+    entries = db.session.scalars(select(AuditEntry).where(or_(*(
+        column.contains(word) for word in words for column in (AuditEntry.summary, AuditEntry.before_json,
+                                                              AuditEntry.after_json, AuditEntry.actor_email))))).all() if words else []
+    events = db.session.scalars(select(OrderEvent).where(OrderEvent.order_id.in_(order_ids))).all() if order_ids else []
+    for row, fields in [(e, ("summary", "before_json", "after_json", "actor_email")) for e in entries] + [(e, ("note",)) for e in events]:
+        for field in fields:
+            text = getattr(row, field) or ""
+            for word in words:
+                text = text.replace(word, ERASED)
+            setattr(row, field, text)

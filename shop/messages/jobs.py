@@ -34,7 +34,16 @@ def release_expired_checkouts(now: datetime) -> str:
     return f"released {result.released}, found paid {result.paid}, gateway unreachable for {result.failed}"
 
 
-JOBS = [Job("release-expired-checkouts", timedelta(minutes=1), release_expired_checkouts)]
+def alert_care_plan_practitioners(now: datetime) -> str:
+    from shop.notices.care_plans import alert_practitioners
+
+    return alert_practitioners(now)
+
+
+JOBS = [
+    Job("release-expired-checkouts", timedelta(minutes=1), release_expired_checkouts),
+    Job("care-plan-alerts", timedelta(minutes=5), alert_care_plan_practitioners),
+]
 
 
 def claim_run(job: Job, now: datetime) -> bool:

@@ -18,6 +18,7 @@ KIND_LABELS = {
     "low_stock": "Low stock",
     "back_in_stock_confirm": "Confirm back-in-stock request",
     "back_in_stock": "Back in stock",
+    "care_plan_alert": "Care plan product unavailable",
     "account_verify": "Confirm email",
     "account_reset": "Password reset",
     "account_already_registered": "Already registered",

@@ -25,3 +25,20 @@ class BackInStockRequest(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     variant: Mapped[Variant] = relationship()
+
+
+class CarePlanAlert(db.Model):
+    """A size in a live care plan is out of stock or withdrawn, and its practitioner has been told.
+
+    One row per plan and size for as long as the problem lasts: the unique key makes the email go
+    once however often the job runs; the row is deleted when the size is on sale again, so the
+    next time it runs out is a new episode and a new email.
+    """
+
+    __tablename__ = "care_plan_alerts"
+    __table_args__ = (UniqueConstraint("plan_id", "variant_id", name="uq_care_plan_alert_plan_variant"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("care_plans.id", ondelete="CASCADE"))
+    variant_id: Mapped[int] = mapped_column(ForeignKey("variants.id", ondelete="CASCADE"), index=True)
+    withdrawn: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -6,6 +6,8 @@ Production refuses to start without the secrets it needs.
 import logging
 import os
 
+from shop.serving.workers import per_process_limits, worker_count
+
 DEV_SECRET = "dev-only-not-secret"
 
 
@@ -82,6 +84,8 @@ class Config:
     EMAIL_VERIFY_MAX_AGE_SECONDS = _int("EMAIL_VERIFY_MAX_AGE_SECONDS", 3 * 24 * 3600)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Keeps one shop's counters apart from another's in a shared Redis (and each test's apart).
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX") or ""
     SIGN_IN_LIMIT_PER_ACCOUNT = os.environ.get("SIGN_IN_LIMIT_PER_ACCOUNT") or "5 per 15 minutes"
     SIGN_IN_LIMIT_PER_ADDRESS = os.environ.get("SIGN_IN_LIMIT_PER_ADDRESS") or "30 per 15 minutes"
     EMAIL_LINK_LIMIT = os.environ.get("EMAIL_LINK_LIMIT") or "5 per hour"
@@ -147,8 +151,12 @@ class ProductionConfig(Config):
             raise RuntimeError(f"PASSWORD_HASH_METHOD must be scrypt in production, got {config['PASSWORD_HASH_METHOD']!r}")
         if len(config["STORE_CURRENCY"]) != 3 or not config["STORE_CURRENCY"].isalpha():
             raise RuntimeError("STORE_CURRENCY must be a three-letter ISO code, e.g. gbp")
+        # Each gunicorn worker would count on its own: an attacker gets workers × the limit.
+        problem = per_process_limits(config["RATELIMIT_STORAGE_URI"], worker_count())
+        if problem:
+            raise RuntimeError(problem)
         if config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
-            # Each gunicorn worker would count on its own: an attacker gets workers × the limit.
+            # One worker counts alone too when several servers stand behind a balancer.
             logging.getLogger("shop").warning(
                 "RATELIMIT_STORAGE_URI is memory://: sign-in limits are per process. Set redis://... in production."
             )

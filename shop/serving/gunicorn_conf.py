@@ -14,8 +14,9 @@ Sync workers: every request is short (the database and Stripe calls have their o
 and a reverse proxy in front buffers slow clients. Access and error logs go to stdout/stderr
 for the process manager (systemd, a container runtime) to collect.
 """
-import multiprocessing
 import os
+
+from shop.serving.workers import per_process_limits, worker_count
 
 
 def _int(name: str, default: int) -> int:
@@ -25,7 +26,7 @@ def _int(name: str, default: int) -> int:
 
 _addresses = os.environ.get("BIND") or f"127.0.0.1:{_int('PORT', 8000)}"
 bind = [address.strip() for address in _addresses.split(",") if address.strip()]
-workers = _int("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1)
+workers = worker_count()
 worker_class = "sync"
 timeout = _int("WEB_TIMEOUT", 30)
 graceful_timeout = 30
@@ -47,3 +48,11 @@ access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms "%(f)s" "%(a)s"'
 secure_scheme_headers = {}
 
 proc_name = "shop"
+
+
+def when_ready(server):
+    """Once, in the master, at start-up: in development, say when limits will be counted per worker
+    (production refuses to start that way: shop.config.ProductionConfig)."""
+    problem = per_process_limits(os.environ.get("RATELIMIT_STORAGE_URI") or "memory://", server.cfg.workers)
+    if problem:
+        server.log.warning(problem)

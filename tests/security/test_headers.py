@@ -146,6 +146,7 @@ def production_app(monkeypatch, tmp_path):
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("SHOP_ENV", "production")
     monkeypatch.setenv("SHOP_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.setenv("WEB_CONCURRENCY", "1")  # memory:// limits hold in one worker; with more, production refuses to start
     app = create_app(
         ProductionConfig,
         SECRET_KEY=settings["SECRET_KEY"],

@@ -15,6 +15,8 @@ def production_env(monkeypatch, tmp_path):
     monkeypatch.setenv("SHOP_INSTANCE_PATH", str(tmp_path / "instance"))
     for name, value in SECRETS.items():
         monkeypatch.setenv(name, value)
+    # One web worker: memory:// limits then hold for this one process, so the app may start with them.
+    monkeypatch.setenv("WEB_CONCURRENCY", "1")
     return {**SECRETS, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.db'}"}
 
 
@@ -23,6 +25,14 @@ def test_per_process_rate_limits_are_flagged_in_production(production_env, caplo
     with caplog.at_level(logging.WARNING, logger="shop"):
         create_app(ProductionConfig, RATELIMIT_STORAGE_URI=storage, **production_env)
     assert any("sign-in limits are per process" in r.getMessage() for r in caplog.records) is warned
+
+
+@pytest.mark.parametrize("workers", ["2", "5", ""])  # "" is gunicorn's default: 2 x CPUs + 1
+def test_production_refuses_limits_counted_per_worker(production_env, monkeypatch, workers):
+    monkeypatch.setenv("WEB_CONCURRENCY", workers)
+    with pytest.raises(RuntimeError, match=r"RATELIMIT_STORAGE_URI is memory:// with \d+ web workers"):
+        create_app(ProductionConfig, RATELIMIT_STORAGE_URI="memory://", **production_env)
+    create_app(ProductionConfig, RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/15", **production_env)  # shared: starts
 
 
 def test_production_hashes_passwords_with_scrypt(production_env):

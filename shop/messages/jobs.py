@@ -40,9 +40,16 @@ def alert_care_plan_practitioners(now: datetime) -> str:
     return alert_practitioners(now)
 
 
+def remind_refills(now: datetime) -> str:
+    from shop.notices.refills import remind
+
+    return remind(now)
+
+
 JOBS = [
     Job("release-expired-checkouts", timedelta(minutes=1), release_expired_checkouts),
     Job("care-plan-alerts", timedelta(minutes=5), alert_care_plan_practitioners),
+    Job("refill-reminders", timedelta(hours=1), remind_refills),
 ]
 
 

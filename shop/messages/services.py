@@ -19,6 +19,7 @@ KIND_LABELS = {
     "back_in_stock_confirm": "Confirm back-in-stock request",
     "back_in_stock": "Back in stock",
     "care_plan_alert": "Care plan product unavailable",
+    "refill_reminder": "Refill reminder",
     "account_verify": "Confirm email",
     "account_reset": "Password reset",
     "account_already_registered": "Already registered",

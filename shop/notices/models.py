@@ -1,5 +1,5 @@
 """Who asked to hear when a sold-out size is back."""
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -41,4 +41,24 @@ class CarePlanAlert(db.Model):
     plan_id: Mapped[int] = mapped_column(ForeignKey("care_plans.id", ondelete="CASCADE"))
     variant_id: Mapped[int] = mapped_column(ForeignKey("variants.id", ondelete="CASCADE"), index=True)
     withdrawn: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RefillReminderChoice(db.Model):
+    """The customer ticked "Email me when something I reorder is due" on their account page."""
+
+    __tablename__ = "refill_reminder_choices"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    opted_in_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RefillReminder(db.Model):
+    """A refill reminder was recorded for this product and due date: the unique key keeps it to one."""
+
+    __tablename__ = "refill_reminders"
+    __table_args__ = (UniqueConstraint("user_id", "product_id", "due_on", name="uq_refill_reminder_user_product_due"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), index=True)
+    due_on: Mapped[date]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,14 +1,16 @@
 """/back-in-stock: ask to be emailed when a sold-out size is back, confirm, unsubscribe."""
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from shop.accounts.tokens import BadLink
 from shop.accounts.views import safe_next
 from shop.extensions import limiter
-from shop.notices import services
+from shop.cart.session import current_cart, save_cart, trade_pricing
+from shop.notices import refills, services
+from shop.reorder.services import Wanted, add_many
 from shop.problems import Problem
 
-bp = Blueprint("notices", __name__, url_prefix="/back-in-stock")
+bp = Blueprint("notices", __name__)
 
 
 def _variant_id():
@@ -20,7 +22,7 @@ def _email_key() -> str:
     return "back-in-stock:" + request.form.get("email", "").strip().lower()[:254]
 
 
-@bp.post("")
+@bp.post("/back-in-stock")
 @limiter.limit(lambda: current_app.config["EMAIL_LINK_LIMIT"], key_func=_email_key,
                error_message="We've sent several links to that address already. Please try again in an hour.")
 def ask():
@@ -40,7 +42,7 @@ def ask():
     return render_template("notices/check_email.html", email=email, back=back)
 
 
-@bp.get("/confirm/<token>")
+@bp.get("/back-in-stock/confirm/<token>")
 def confirm(token):
     try:
         variant = services.confirm(token)
@@ -49,7 +51,7 @@ def confirm(token):
     return render_template("notices/confirmed.html", variant=variant)
 
 
-@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@bp.route("/back-in-stock/unsubscribe/<token>", methods=["GET", "POST"])
 def unsubscribe(token):
     try:
         email = services.read_unsubscribe(token)
@@ -64,4 +66,30 @@ def unsubscribe(token):
 @bp.app_context_processor
 def _sizes_waited_for():
     # Pages with sold-out sizes ask which ones the signed-in customer is already waiting for.
-    return {"back_in_stock_waiting": lambda variants: services.waiting_for(current_user, list(variants))}
+    return {"back_in_stock_waiting": lambda variants: services.waiting_for(current_user, list(variants)),
+            "refill_reminders_on": lambda: refills.wants_reminders(current_user)}
+
+
+@bp.post("/account/refill-reminders")
+@login_required
+def choose_refill_reminders():
+    on = request.form.get("refill_reminders") == "on"
+    refills.choose_reminders(current_user, on)
+    flash("We'll email you a week before something you reorder is due." if on else "No more refill reminders.", "success")
+    return redirect(url_for("my_account.home") + "#refill-heading", code=303)
+
+
+@bp.get("/refill/<token>")
+def refill_to_cart(token):
+    """The reminder's one-click link: the item goes into the cart of whoever opens it, nothing more."""
+    try:
+        variant_id, quantity, name = refills.read_refill_link(token)
+    except BadLink as error:
+        return render_template("accounts/bad_link.html", message=str(error), again=url_for("my_account.home")), 400
+    cart, report = add_many(current_cart(), [Wanted(variant_id, quantity, name)],
+                            max_per_line=current_app.config["MAX_QUANTITY_PER_LINE"], trade=trade_pricing(),
+                            currency=current_app.config["STORE_CURRENCY"])
+    save_cart(cart)
+    for category, message in report.messages():
+        flash(message, category)
+    return redirect(url_for("cart.view"), code=303)

@@ -31,6 +31,7 @@ ACTIONS = {
     "account.admin": "Made an admin",
     "account.second_factor": "Second factor",
     "account.erase": "Erased personal data",
+    "account.export": "Exported personal data",
     "message.resend": "Sent an email again",
 }
 

@@ -188,3 +188,36 @@ def _scrub_text(words: list[str], order_ids: list[int]) -> None:
             for word in words:
                 text = text.replace(word, ERASED)
             setattr(row, field, text)
+
+
+class RequestRefused(ValueError):
+    """A data request the back office cannot carry out, with the reason for the admin."""
+
+
+def summary_of(data: dict) -> list[str]:
+    """What is kept about an address, in a few lines, for the admin to check before erasing."""
+    profile = data["profile"]
+    return [
+        f"Account: {'yes, ' + profile['role'] + (' with a trade account' if profile['trade_account'] else '') if profile else 'none (guest orders only)'}",
+        f"Orders: {len(data['orders'])} (their numbers, dates, amounts and VAT are kept for tax records)",
+        f"Addresses used: {len(data['addresses_used'])}; emails recorded: {len(data['messages_sent'])}; "
+        f"care plans written: {len(data['care_plans_written'])}",
+    ]
+
+
+def export_on_request(email: str, actor: User) -> dict:
+    """The back office's export for a request by email (guests too); audited."""
+    data = personal_data(email)
+    record_audit(actor, "account.export", ("email", ""), {}, {"orders": len(data["orders"])},
+                 summary=f"exported the personal data of {email}")
+    db.session.commit()
+    return data
+
+
+def erase_on_request(email: str, actor: User) -> int:
+    user = _user(email)
+    if user is not None and user.is_admin:
+        raise RequestRefused("That is an admin account: admins are removed from the command line, not the back office.")
+    if user is None and not _orders(email, None) and not db.session.scalar(select(Message.id).where(Message.recipient == email).limit(1)):
+        raise RequestRefused(f"Nothing is kept about {email}: no account, orders or emails.")
+    return erase_personal_data(email, actor=actor, asked_by="a request by email, in the back office")

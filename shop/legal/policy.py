@@ -1,7 +1,7 @@
 """The numbers the legal pages state, defined once so the code that enforces them reads the same ones.
 
-Change a number here and the page that states it follows; a retention job (none exists yet)
-must read RETENTION rather than keep its own copy.
+Change a number here and the page that states it follows; the retention job
+(shop/accounts/retention.py, run by the worker) reads RETENTION rather than keep its own copy.
 """
 from dataclasses import dataclass
 from datetime import date
@@ -37,6 +37,9 @@ class Kept:
 
 
 RETENTION = (
+    Kept("unconfirmed", "An account whose email address was never confirmed: the email, name and password hash "
+         "given when registering", "so the confirmation link works; the worker deletes it after this long",
+         days=30),
     Kept("account", "Your account: name, email address, phone number, a hash of your password (never the "
          "password itself) and, for a trade account, your clinic, profession and registration number",
          "to sign you in, show your orders and, for practitioners, trade prices"),

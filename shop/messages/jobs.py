@@ -46,10 +46,17 @@ def remind_refills(now: datetime) -> str:
     return remind(now)
 
 
+def remove_unconfirmed_accounts(now: datetime) -> str:
+    from shop.accounts.retention import remove_unconfirmed_accounts as remove
+
+    return remove(now)
+
+
 JOBS = [
     Job("release-expired-checkouts", timedelta(minutes=1), release_expired_checkouts),
     Job("care-plan-alerts", timedelta(minutes=5), alert_care_plan_practitioners),
     Job("refill-reminders", timedelta(hours=1), remind_refills),
+    Job("remove-unconfirmed-accounts", timedelta(hours=1), remove_unconfirmed_accounts),
 ]
 
 

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import and_, or_, select, update
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from shop.clock import utcnow
 from shop.extensions import db
@@ -174,10 +175,27 @@ def run(*, once: bool = False, clock=utcnow, stop: threading.Event | None = None
 
     stop = stop or threading.Event()
     poll = current_app.config["WORKER_POLL_SECONDS"]
+    away = 0  # rounds in a row the database could not be reached
     while not stop.is_set():
         now = clock()
-        ran = run_due_jobs(now, stopping=stop.is_set)
-        result = drain(now, stopping=stop.is_set) if once else deliver_batch(now, stopping=stop.is_set)
+        try:
+            ran = run_due_jobs(now, stopping=stop.is_set)
+            result = drain(now, stopping=stop.is_set) if once else deliver_batch(now, stopping=stop.is_set)
+        except (OperationalError, InterfaceError) as error:
+            # The database is away (restart, network): nothing is lost, since every claim and every
+            # 'sent' is its own short transaction. Wait, longer each time, and carry on when it is back.
+            db.session.remove()
+            if once:
+                raise
+            away += 1
+            wait = database_backoff(away, poll)
+            log.warning("database unreachable (%s); trying again in %.2f s", type(error).__name__, wait)
+            echo(f"{now:%Y-%m-%d %H:%M:%S} database unreachable; trying again in {wait:.2f} s")
+            stop.wait(wait)
+            continue
+        if away:
+            echo(f"{now:%Y-%m-%d %H:%M:%S} database back after {away} failed round{'s' if away != 1 else ''}")
+            away = 0
         if result.handled or ran:
             echo(f"{now:%Y-%m-%d %H:%M:%S} sent {result.sent}, retrying {result.retrying}, failed {result.failed}"
                  + (f"; ran {', '.join(ran)}" if ran else ""))
@@ -186,6 +204,14 @@ def run(*, once: bool = False, clock=utcnow, stop: threading.Event | None = None
         if not result.handled:
             stop.wait(poll)
         db.session.remove()  # a fresh session each round: nothing read in one round is trusted in the next
+
+
+DATABASE_WAIT_LONGEST = 30.0
+
+
+def database_backoff(rounds_away: int, poll: float) -> float:
+    """Seconds to wait after the database failed `rounds_away` rounds in a row: the poll, doubling, at most 30 s."""
+    return min(max(poll, 0.05) * 2 ** min(rounds_away - 1, 20), DATABASE_WAIT_LONGEST)
 
 
 @contextmanager

@@ -10,7 +10,7 @@ import io
 
 from sqlalchemy import delete, or_, select, update
 
-from shop.accounts.models import SupplyItem, User
+from shop.accounts.models import RecoveryCode, SupplyItem, User
 from shop.audit.models import AuditEntry
 from shop.audit.services import record_audit
 from shop.careplans.models import CarePlan
@@ -19,6 +19,7 @@ from shop.csvsafe import cell
 from shop.extensions import db
 from shop.messages.models import Message
 from shop.money import vat_included
+from shop.notices.models import BackInStockRequest, CarePlanAlert, RefillReminder, RefillReminderChoice
 from shop.orders.models import Order, OrderEvent
 
 ERASED = "[erased]"
@@ -97,6 +98,14 @@ def personal_data(email: str, now=None) -> dict:
             {"sku": item.variant.sku, "product": item.variant.product.name, "size": item.variant.size_label,
              "quantity": item.quantity, "added_at": _when(item.added_at)} for item in _supplies(user)],
         "care_plans_written": _care_plans(user) if user is not None else [],
+        "email_subscriptions": {
+            "back_in_stock": [{"sku": r.variant.sku, "product": r.variant.product.name, "since": _when(r.created_at)}
+                              for r in db.session.scalars(select(BackInStockRequest).where(
+                                  or_(BackInStockRequest.email == email,
+                                      BackInStockRequest.user_id == (user.id if user else None)))
+                                  .order_by(BackInStockRequest.id))],
+            "refill_reminders": user is not None and db.session.get(RefillReminderChoice, user.id) is not None,
+        },
         "messages_sent": [{"at": _when(m.created_at), "sent_at": _when(m.sent_at), "status": m.status, "kind": m.kind,
                            "subject": m.subject, "text": m.text_body} for m in messages],
     }
@@ -131,10 +140,9 @@ def _pounds(pence: int) -> str:
     return f"{pence / 100:.2f}"
 
 
-def erase_personal_data(email: str, actor: User | None, asked_by: str, now=None) -> int:
+def erase_personal_data(email: str, actor: User | None, asked_by: str) -> int:
     """Erase or anonymise everything naming `email`; return how many orders were kept for tax records.
     The account (if any) is deleted, which signs out every session. The caller has checked who asks."""
-    now = now or utcnow()
     user = _user(email)
     orders = _orders(email, user)
     trade = user.trade_account if user is not None else None
@@ -154,10 +162,8 @@ def erase_personal_data(email: str, actor: User | None, asked_by: str, now=None)
         names.discard(trade.address_line1)
         names.discard(trade.address_line2)
     if user is not None:
-        plans = db.session.scalars(select(CarePlan.id).where(CarePlan.practitioner_id == user.id)).all()
-        if plans:  # a leaving practitioner's plans are revoked with them; their name leaves patients' orders
-            db.session.execute(update(CarePlan).where(CarePlan.id.in_(plans)).values(revoked_at=now))
-            db.session.execute(update(Order).where(Order.care_plan_id.in_(plans)).values(care_plan_practitioner=ERASED))
+        _remove_what_the_account_holds(user)
+    db.session.execute(delete(BackInStockRequest).where(BackInStockRequest.email == email))
     db.session.execute(delete(Message).where(Message.recipient == email))
     _scrub_text(sorted(names, key=len, reverse=True), [o.id for o in orders])
     user_id = user.id if user is not None else None
@@ -173,6 +179,21 @@ def erase_personal_data(email: str, actor: User | None, asked_by: str, now=None)
                  summary=f"personal data erased{' for account #' + str(user_id) if user_id else ' for a guest'}, asked by {asked_by}")
     db.session.commit()
     return len(orders)
+
+
+def _remove_what_the_account_holds(user: User) -> None:
+    """Deleted explicitly, not left to ON DELETE CASCADE, which SQLite does not enforce here."""
+    plans = db.session.scalars(select(CarePlan).where(CarePlan.practitioner_id == user.id)).all()
+    if plans:
+        # A leaving practitioner's plans go with them, so their links stop working; orders placed from a
+        # plan keep their own copy of its instructions, without the practitioner's name.
+        ids = [plan.id for plan in plans]
+        db.session.execute(update(Order).where(Order.care_plan_id.in_(ids)).values(care_plan_id=None, care_plan_practitioner=ERASED))
+        db.session.execute(delete(CarePlanAlert).where(CarePlanAlert.plan_id.in_(ids)))
+        for plan in plans:
+            db.session.delete(plan)
+    for model in (SupplyItem, RecoveryCode, BackInStockRequest, RefillReminderChoice, RefillReminder):
+        db.session.execute(delete(model).where(model.user_id == user.id))
 
 
 def _scrub_text(words: list[str], order_ids: list[int]) -> None:

@@ -10,6 +10,7 @@ from shop.audit.models import AuditEntry
 from shop.careplans.models import CarePlan, CarePlanItem
 from shop.extensions import db
 from shop.messages.outbox import record_message
+from shop.notices.models import BackInStockRequest, RefillReminderChoice
 from shop.orders.models import Order
 from tests import factories as make
 from tests.helpers import csrf_token, sign_in
@@ -33,6 +34,8 @@ def shopper(app):
     bobs = make.paid_order(None, [(cream.variants[0], 1)], email="bob@example.com")
     bobs.ship_name, bobs.ship_line1, bobs.ship_postcode = "Bob Other", "5 Elm Row", "EH1 1AA"
     db.session.add(SupplyItem(user_id=ann.id, variant_id=cream.variants[1].id, quantity=3))
+    db.session.add(BackInStockRequest(variant_id=cream.variants[0].id, email="ann@example.com"))
+    db.session.add(RefillReminderChoice(user_id=ann.id))
     record_message("ann@example.com", "Your order is on its way", "Hello Ann, it's shipped.", kind="order_shipped")
     record_message("bob@example.com", "Bob's order", "Hello Bob", kind="order_shipped")
     db.session.commit()
@@ -55,6 +58,8 @@ def test_download_my_data_has_profile_addresses_orders_supplies_and_emails(app):
     assert data["supplies_list"][0]["quantity"] == 3
     assert [m["subject"] for m in data["messages_sent"]] == ["Your order is on its way"]
     assert data["care_plans_written"] == []
+    assert data["email_subscriptions"]["back_in_stock"][0]["sku"] == cream_sku(mine)
+    assert data["email_subscriptions"]["refill_reminders"] is True
 
     sheet = client.get("/account/my-orders.csv")
     assert sheet.mimetype == "text/csv"
@@ -80,6 +85,20 @@ def test_a_practitioners_download_has_the_care_plans_they_wrote(app):
     assert data["profile"]["trade_account"]["clinic_name"].startswith("Clinic")
 
 
+def cream_sku(order):
+    return order.lines[0].sku
+
+
+def rows_of(user_id) -> list[str]:
+    """Rows anywhere that still point at the account."""
+    found = []
+    for table in db.metadata.sorted_tables:
+        for column in ("user_id", "practitioner_id"):
+            if column in table.c:
+                found += [table.name for _ in db.session.execute(table.select().where(table.c[column] == user_id)).all()]
+    return found
+
+
 def _delete(client, **fields):
     return client.post("/account/delete", data={"csrf_token": csrf_token(client), **fields})
 
@@ -94,6 +113,7 @@ def test_deleting_my_account_needs_the_password_and_the_box_ticked(app):
 
 def test_deleting_my_account_leaves_no_trace_of_me_but_keeps_the_tax_record(app):
     ann, client, (mine, as_guest) = shopper(app)
+    ann_id = ann.id
     other_device = app.test_client()
     sign_in(other_device, ann.email, make.PASSWORD)
     totals = {mine.id: mine.total_pence, as_guest.id: as_guest.total_pence}
@@ -106,6 +126,7 @@ def test_deleting_my_account_leaves_no_trace_of_me_but_keeps_the_tax_record(app)
     for trace in ("ann@example.com", "ann example", "2 park road", "9 mill lane", "a buyer", "yo1 1aa"):
         assert trace not in stored, trace
     assert "bob@example.com" in stored  # nobody else's
+    assert rows_of(ann_id) == []  # supplies list, subscriptions, reminders: gone with the account
     kept = {o.id: o for o in db.session.scalars(select(Order).where(Order.id.in_(totals)))}
     assert {i: o.total_pence for i, o in kept.items()} == totals
     assert all(o.paid_at is not None and o.lines for o in kept.values())
@@ -123,7 +144,7 @@ def test_a_leaving_practitioner_keeps_only_the_clinics_invoicing_details_and_the
     patients = make.paid_order(None, [(oil.variants[0], 1)], email="pat@example.com")
     patients.care_plan_id, patients.care_plan_practitioner, patients.care_plan_clinic = plan.id, "Jo Physio", "Harbour Physio"
     db.session.commit()
-    token = plan.token
+    token, jo_id = plan.token, jo.id
     client = app.test_client()
     sign_in(client, jo.email, make.PASSWORD)
     assert _delete(client, password=make.PASSWORD, confirm="y").status_code == 303
@@ -135,6 +156,7 @@ def test_a_leaving_practitioner_keeps_only_the_clinics_invoicing_details_and_the
     assert (kept.ship_name, kept.ship_line1, kept.ship_city, kept.ship_postcode) == ("Harbour Physio", "1 High Street", "Leeds", "LS1 1AA")
     assert "pat@example.com" in stored  # the patient's own order is theirs
     assert app.test_client().get(f"/plan/{token}").status_code == 404
+    assert rows_of(jo_id) == []
 
 
 def test_a_patient_leaving_leaves_the_practitioners_plan_alone(app):

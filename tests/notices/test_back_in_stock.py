@@ -144,3 +144,27 @@ def test_asking_about_a_size_in_stock_or_not_in_the_shop_is_refused_with_a_reaso
     gone = client.post("/back-in-stock", data={"variant_id": "999999", "email": "sam@example.com", "csrf_token": csrf_token(client)})
     assert gone.status_code == 404 and "That size is not in the shop." in gone.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Message)) == 0
+
+
+def test_the_care_plan_page_and_the_cart_offer_it_on_a_sold_out_size(app, client, balm):
+    from shop.careplans.models import CarePlan, CarePlanItem
+
+    small, large, _ = balm.variants
+    jo = make.user("jo@clinic.example", trade_status="approved")
+    plan = CarePlan(practitioner_id=jo.id, title="Knee", items=[CarePlanItem(variant_id=large.id), CarePlanItem(variant_id=small.id)])
+    db.session.add(plan)
+    db.session.commit()
+    page = client.get(f"/plan/{plan.token}").get_data(as_text=True)
+    # inside the plan's own form the controls belong to a form written after it: forms cannot nest
+    assert f'form="back-in-stock-{large.id}"' in page and f'<form id="back-in-stock-{large.id}"' in page
+    assert page.index(f'<form id="back-in-stock-{large.id}"') > page.index("Add the plan to my cart")
+    assert f"back-in-stock-{small.id}" not in page
+
+    client.post("/cart/add", data={"variant_id": small.id, "quantity": 1, "csrf_token": csrf_token(client)})
+    large.stock_on_hand = 1
+    db.session.commit()
+    client.post("/cart/add", data={"variant_id": large.id, "quantity": 1, "csrf_token": csrf_token(client)})
+    large.stock_on_hand = 0  # sold to someone else while it sat in this cart
+    db.session.commit()
+    cart = client.get("/cart").get_data(as_text=True)
+    assert f'data-back-in-stock="{large.id}"' in cart and f'data-back-in-stock="{small.id}"' not in cart

@@ -148,3 +148,18 @@ def test_a_practitioner_may_opt_in_from_the_account_page(app, client):
     assert sign_in(again, physio.email, make.PASSWORD).headers["Location"] == "/account/sign-in/code"
     assert again.get("/account").status_code == 302  # not signed in until the code
     assert pass_code(again, physio).headers["Location"] == "/account"
+
+
+def test_a_session_that_has_not_passed_the_factor_is_asked_for_a_code_again(app, client):
+    """As when a remembered device brings an admin back in a new session: signed in, factor not passed here."""
+    admin = make.user("boss@example.com", role="admin")
+    with_second_factor(admin)
+    sign_in(client, admin.email, make.PASSWORD)
+    pass_code(client, admin)
+    with client.session_transaction() as session:
+        session.pop("factor_passed")
+    answer = client.get("/admin/orders")
+    assert answer.status_code == 302 and answer.headers["Location"] == "/account/sign-in/code?next=/admin/orders"
+    again = client.post("/account/sign-in/code?next=/admin/orders", data={"csrf_token": csrf_token(client), "code": current_code(admin)})
+    assert again.status_code == 303 and again.headers["Location"] == "/admin/orders"
+    assert client.get("/admin/orders").status_code == 200

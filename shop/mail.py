@@ -35,11 +35,14 @@ class Mailer:
                 pass
             self._close()
 
-    def send(self, to: str, subject: str, text: str, html: str | None = None, *, message_id: str | None = None) -> None:
+    def send(self, to: str, subject: str, text: str, html: str | None = None, *, message_id: str | None = None,
+             list_unsubscribe: str | None = None) -> None:
         """Raises OSError (smtplib's errors are OSErrors) when the server cannot be reached, is too
         slow, or refuses the message. The same `message_id` on every attempt lets mail systems drop
         a duplicate."""
         message = self._message(to, subject, text, html, message_id)
+        if list_unsubscribe:  # mail programs show their own Unsubscribe button (RFC 2369); it opens our confirm page
+            message["List-Unsubscribe"] = f"<{list_unsubscribe}>"
         if not self.config.get("MAIL_SERVER"):
             self._write(to, message)
             return

@@ -34,6 +34,7 @@ class Message(db.Model):
     about_type: Mapped[str] = mapped_column(String(40), default="")
     about_id: Mapped[int | None]
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
+    list_unsubscribe: Mapped[str | None] = mapped_column(String(500))  # the one-click unsubscribe link, sent as a header
     status: Mapped[str] = mapped_column(String(20), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -24,7 +24,7 @@ def _message_id() -> str:
 
 
 def record_message(to: str, subject: str, text: str, html: str | None = None, *, kind: str,
-                   about=None, now: datetime | None = None) -> Message:
+                   about=None, now: datetime | None = None, unsubscribe: str | None = None) -> Message:
     """Add an email to the caller's transaction (never commits); the worker sends it after the commit.
 
     `about` is what the message is about: a model instance (its class name, lower case, and id
@@ -35,6 +35,7 @@ def record_message(to: str, subject: str, text: str, html: str | None = None, *,
     about_type, about_id = _about(about)
     message = Message(kind=kind[:40], recipient=to.strip()[:254], subject=subject.strip()[:300], text_body=text,
                       html_body=html, about_type=about_type, about_id=about_id, message_id=_message_id(),
+                      list_unsubscribe=unsubscribe[:500] if unsubscribe else None,
                       status="pending", attempts=0, next_attempt_at=now, give_up_after=now + GIVE_UP_AFTER,
                       last_error="", created_at=now)
     db.session.add(message)

@@ -49,6 +49,7 @@ class Claimed:
     message_id: str
     attempts: int
     give_up_after: datetime
+    list_unsubscribe: str | None = None
 
 
 @dataclass
@@ -81,7 +82,7 @@ def claim_due(now: datetime, *, limit: int, lease: timedelta) -> list[Claimed]:
         update(Message).where(Message.id.in_(ids), _due(now))
         .values(status="sending", claimed_until=now + lease)
         .returning(Message.id, Message.recipient, Message.subject, Message.text_body, Message.html_body,
-                   Message.message_id, Message.attempts, Message.give_up_after)
+                   Message.message_id, Message.attempts, Message.give_up_after, Message.list_unsubscribe)
         .execution_options(synchronize_session=False)
     ).all()
     db.session.commit()
@@ -142,7 +143,7 @@ def deliver_batch(now: datetime, *, limit: int | None = None, lease: timedelta |
                 break
             try:
                 mailer.send(message.recipient, message.subject, message.text_body, message.html_body,
-                            message_id=message.message_id)
+                            message_id=message.message_id, list_unsubscribe=message.list_unsubscribe)
             except Exception as error:  # one bad message or a mail server outage must not stop the worker
                 log.warning("message %s to %s not sent: %s", message.id, message.recipient, error)
                 if _not_sent(message, error, now) == "failed":

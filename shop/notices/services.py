@@ -119,9 +119,10 @@ def notify_back_in_stock(variant_id: int) -> int:
     with links_to_the_shop():
         product_link = url_for("catalog.product", slug=variant.product.slug, _external=True)
         for request in requests:
-            text = render_template("email/notices/back_in_stock.txt", variant=variant, link=product_link,
-                                   unsubscribe=unsubscribe_link(request.email))
-            record_message(request.email, f"Back in stock: {describe(variant)}", text, kind="back_in_stock", about=variant)
+            unsubscribe = unsubscribe_link(request.email)
+            text = render_template("email/notices/back_in_stock.txt", variant=variant, link=product_link, unsubscribe=unsubscribe)
+            record_message(request.email, f"Back in stock: {describe(variant)}", text, kind="back_in_stock", about=variant,
+                           unsubscribe=unsubscribe)
             db.session.delete(request)
     return len(requests)
 

@@ -113,6 +113,10 @@ def test_the_unsubscribe_link_in_a_notice_asks_first_then_stops_every_back_in_st
     confirm_as_guest(app, client, kilo, "sam@example.com")
     receive_delivery([(large.sku, 2)], "PO-1", actor=admin)
     [unsubscribe] = links_in_outbox(app, "/back-in-stock/unsubscribe/")
+    from email import message_from_bytes, policy
+
+    notice = message_from_bytes(outbox(app)[-1].read_bytes(), policy=policy.default)
+    assert notice["List-Unsubscribe"].startswith("<http") and notice["List-Unsubscribe"].endswith(unsubscribe + ">")
 
     page = client.get(unsubscribe)
     assert page.status_code == 200 and "Stop back-in-stock emails?" in page.get_data(as_text=True)

@@ -47,7 +47,10 @@ RETENTION = (
          "the payment reference from Stripe", "to deliver, refund and answer questions about your order, and "
          "because tax law requires business records", at_least_years=TAX_RECORD_YEARS),
     Kept("messages", "Copies of the emails we sent you (order confirmations, delivery, refunds, account links)",
-         "so we can see what we told you and send one again that did not arrive"),
+         "so we can see what we told you and send one again that did not arrive; after this long the worker "
+         "deletes each email's text, and only whom it went to, when and its subject stay", days=90),
+    Kept("back-in-stock", "The email address you gave for an \u201cemail me when it\u2019s back\u201d request",
+         "to send that one notice; the request is deleted as soon as the notice is sent, or when you unsubscribe"),
     Kept("supplies", "Your supplies list and, for practitioners, the care plans you wrote",
          "so you can reorder in one click and your patients can open their plans"),
 )

@@ -52,11 +52,18 @@ def remove_unconfirmed_accounts(now: datetime) -> str:
     return remove(now)
 
 
+def forget_old_email_texts(now: datetime) -> str:
+    from shop.messages.retention import forget_old_email_texts as forget
+
+    return forget(now)
+
+
 JOBS = [
     Job("release-expired-checkouts", timedelta(minutes=1), release_expired_checkouts),
     Job("care-plan-alerts", timedelta(minutes=5), alert_care_plan_practitioners),
     Job("refill-reminders", timedelta(hours=1), remind_refills),
     Job("remove-unconfirmed-accounts", timedelta(hours=1), remove_unconfirmed_accounts),
+    Job("forget-old-email-texts", timedelta(hours=1), forget_old_email_texts),
 ]
 
 

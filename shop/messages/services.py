@@ -109,6 +109,8 @@ def send_again(message_id: int, *, actor, now: datetime) -> Message:
     message = db.session.get(Message, message_id)
     if message is None:
         raise MessageError("There is no such message.", 404)
+    if not message.text_body:
+        raise MessageError("This email's text was deleted after the period the privacy notice states; it cannot be sent again.")
     # Conditional on 'failed': two admins clicking at once queue it once.
     queued = db.session.execute(
         update(Message).where(Message.id == message.id, Message.status == "failed")

@@ -76,11 +76,13 @@ def test_returns_state_the_window_the_footer_promises(client):
 def test_the_privacy_notice_states_only_the_periods_the_code_enforces(client):
     response = client.get("/privacy")
     html = response.get_data(as_text=True)
-    # Nothing deletes accounts, emails or supplies lists yet: the notice must not promise it does.
-    for key in ("account", "messages", "supplies"):
+    # Nothing deletes accounts or supplies lists by time: the notice must not promise it does.
+    for key in ("account", "supplies"):
         assert policy.retention(key).days is None
         row = text_of(html, f'id="kept-{key}"')
         assert "Until you ask us to delete it" in row, key
+    # The worker deletes an email's text after its period (tests/messages/test_retention.py).
+    assert f"{policy.retention('messages').days} days" in text_of(html, 'id="kept-messages"')
     assert f"At least {policy.TAX_RECORD_YEARS} years" in text_of(html, 'id="kept-orders"')
     words = text(response)
     for right in ("a copy of the personal data", "correct it", "delete it", "Information Commissioner"):

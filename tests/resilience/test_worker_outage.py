@@ -47,6 +47,7 @@ def test_database_backoff_doubles_from_the_poll_and_stops_at_thirty_seconds():
     assert [database_backoff(n, 2) for n in (1, 2, 3, 4, 5, 6)] == [2, 4, 8, 16, 30, 30]
 
 
+@pytest.mark.postgres_only  # the outage is a cut TCP link to PostgreSQL; SQLite has no link to cut
 def test_the_worker_waits_out_a_database_outage_and_delivers_what_came_in_after(app, proxy):
     record_message("before@example.com", "Before", "Body", kind="test")
     db.session.commit()

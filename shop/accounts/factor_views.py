@@ -10,9 +10,9 @@ from flask_login import current_user, login_required
 from shop.accounts.forms import SecondFactorForm, form_errors, refused
 from shop.accounts.second_factor import (
     FactorError,
-    begin_setup,
     finish_setup,
     pass_second_factor,
+    pending_secret,
     qr_svg,
     recovery_codes_left,
     user_for_setup,
@@ -21,7 +21,7 @@ from shop.accounts.services import load_user
 from shop.accounts.tokens import BadLink
 from shop.accounts.views import PENDING, TOO_MANY, _failed, _landing, _page, _sign_in, bp, safe_next
 from shop.clock import utcnow
-from shop.extensions import db, limiter
+from shop.extensions import limiter
 
 PASSED = "factor_passed"
 WRONG_CODE = "That code doesn't match, or it has been used already. Type the code your app shows now, or a recovery code."
@@ -87,9 +87,7 @@ def second_factor_settings():
         return _page("accounts/second_factor_status.html", left=left)
     form = SecondFactorForm()
     if request.method == "GET":
-        if not current_user.totp_secret:
-            begin_setup(current_user)
-            db.session.commit()
+        pending_secret(current_user)
         return _setup_page(current_user, form=form)
     if not form.validate():
         return _setup_page(current_user, 400, form=form, errors=form_errors(form))

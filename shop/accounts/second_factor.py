@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 import pyotp
 import segno
 from flask import current_app
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 
 from shop.accounts.models import RecoveryCode, User
 from shop.accounts.passwords import hash_password, verify_password
@@ -52,6 +52,14 @@ def begin_setup(user: User) -> str:
         raise FactorError("A second factor is already set up for this account.")
     user.totp_secret = pyotp.random_base32()
     user.totp_last_step = None
+    return user.totp_secret
+
+
+def pending_secret(user: User) -> str:
+    """The secret an account's own setup page shows: the pending one, or a new one made and committed."""
+    if not user.totp_secret:
+        begin_setup(user)
+        db.session.commit()
     return user.totp_secret
 
 
@@ -137,7 +145,8 @@ def finish_setup(user: User, code: str, now: datetime) -> list[str]:
 
 
 def recovery_codes_left(user: User) -> int:
-    return len(db.session.scalars(select(RecoveryCode.id).where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))).all())
+    return db.session.scalar(select(func.count()).select_from(RecoveryCode)
+                             .where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)))
 
 
 def reset_second_factor(user: User) -> str:

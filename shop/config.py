@@ -5,6 +5,7 @@ Production refuses to start without the secrets it needs.
 """
 import logging
 import os
+from urllib.parse import urlsplit
 
 from shop.serving.workers import per_process_limits, worker_count
 
@@ -131,6 +132,9 @@ class TestConfig(Config):
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1"
 
 
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0"}
+
+
 class ProductionConfig(Config):
     ENV_NAME = "production"
     SESSION_COOKIE_SECURE = True
@@ -145,6 +149,13 @@ class ProductionConfig(Config):
         ]
         if missing:
             raise RuntimeError("Production settings need " + ", ".join(missing) + " in the environment")
+        # Every link in an email and every Stripe return address is built on STORE_URL: the
+        # development default would send customers to their own machine.
+        store_url = urlsplit(config["STORE_URL"])
+        if store_url.scheme != "https" or not store_url.hostname or store_url.hostname in LOCAL_HOSTS:
+            raise RuntimeError(
+                f"STORE_URL must be the shop's public https address in production, got {config['STORE_URL']!r}"
+            )
         if config["SECRET_KEY"] == DEV_SECRET:
             raise RuntimeError("SECRET_KEY must be a real secret in production")
         if not config["PASSWORD_HASH_METHOD"].startswith("scrypt"):

@@ -154,6 +154,7 @@ def production_app(monkeypatch, tmp_path):
         STRIPE_SECRET_KEY=settings["STRIPE_SECRET_KEY"],
         STRIPE_WEBHOOK_SECRET=settings["STRIPE_WEBHOOK_SECRET"],
         STRIPE_API_BASE="http://127.0.0.1:9",  # never called: no checkout in this sweep
+        STORE_URL="https://shop.example",
     )
     app.test_client_class = FreshContextClient  # each request in its own app context, as in production
     with app.app_context():

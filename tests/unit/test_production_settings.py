@@ -17,7 +17,7 @@ def production_env(monkeypatch, tmp_path):
         monkeypatch.setenv(name, value)
     # One web worker: memory:// limits then hold for this one process, so the app may start with them.
     monkeypatch.setenv("WEB_CONCURRENCY", "1")
-    return {**SECRETS, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.db'}"}
+    return {**SECRETS, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.db'}", "STORE_URL": "https://shop.example"}
 
 
 @pytest.mark.parametrize("storage, warned", [("memory://", True), ("redis://127.0.0.1:6379/15", False)])
@@ -50,6 +50,21 @@ def test_production_hashes_passwords_with_scrypt(production_env):
 def test_production_refuses_a_cheap_password_hash(production_env):
     with pytest.raises(RuntimeError, match="PASSWORD_HASH_METHOD must be scrypt"):
         create_app(ProductionConfig, PASSWORD_HASH_METHOD="pbkdf2:sha256:1", **production_env)
+
+
+@pytest.mark.parametrize(
+    "store_url",
+    ["http://127.0.0.1:5000", "https://localhost", "http://shop.example", "https://", "shop.example"],
+)
+def test_production_refuses_a_store_url_customers_cannot_reach(production_env, store_url):
+    """Links in emails and Stripe's return addresses are built on STORE_URL."""
+    with pytest.raises(RuntimeError, match="STORE_URL must be the shop's public https address"):
+        create_app(ProductionConfig, **{**production_env, "STORE_URL": store_url})
+
+
+def test_production_starts_with_its_public_https_address(production_env):
+    app = create_app(ProductionConfig, **{**production_env, "STORE_URL": "https://shop.example"})
+    assert app.config["STORE_URL"] == "https://shop.example"
 
 
 def test_a_password_hashed_with_scrypt_still_signs_in_under_another_setting(app, client):

@@ -8,6 +8,7 @@ from shop.audit.models import AuditEntry
 from shop.extensions import db
 
 COMMAND_LINE = "command line"  # the actor of a change made with `flask --app wsgi shop ...`
+ACCOUNT_HOLDER = "the account holder"  # a customer acting on their own account, named no further once it is erased
 
 
 def _plain(value):
@@ -27,7 +28,8 @@ def _same(old, new) -> bool:
 
 def record_audit(actor, action: str, subject, before: dict | None = None, after: dict | None = None,
                  summary: str = "") -> AuditEntry | None:
-    """Add an entry for `actor` (a User, or None for the command line) doing `action` to `subject`.
+    """Add an entry for `actor` (a User; None for the command line; or a label such as
+    ACCOUNT_HOLDER where naming the person would keep what was erased) doing `action` to `subject`.
 
     `subject` is a model instance (its class name and id are kept) or a (type, id) pair. Only the
     fields whose value changed are kept; an edit that changed nothing writes no entry.
@@ -42,7 +44,7 @@ def record_audit(actor, action: str, subject, before: dict | None = None, after:
         subject_type, subject_id = type(subject).__name__, getattr(subject, "id", "")
     entry = AuditEntry(
         actor_id=getattr(actor, "id", None),
-        actor_email=getattr(actor, "email", "") or COMMAND_LINE,
+        actor_email=actor if isinstance(actor, str) else getattr(actor, "email", "") or COMMAND_LINE,
         action=action,
         subject_type=subject_type,
         subject_id=str(subject_id or ""),

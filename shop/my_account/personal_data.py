@@ -140,7 +140,7 @@ def _pounds(pence: int) -> str:
     return f"{pence / 100:.2f}"
 
 
-def erase_personal_data(email: str, actor: User | None, asked_by: str) -> int:
+def erase_personal_data(email: str, actor: User | str | None, asked_by: str) -> int:
     """Erase or anonymise everything naming `email`; return how many orders were kept for tax records.
     The account (if any) is deleted, which signs out every session. The caller has checked who asks."""
     user = _user(email)

@@ -132,6 +132,8 @@ def test_deleting_my_account_leaves_no_trace_of_me_but_keeps_the_tax_record(app)
     assert all(o.paid_at is not None and o.lines for o in kept.values())
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "account.erase"))
     assert "asked by the customer" in entry.summary
+    # The log says who acted without naming them: not the command line, not the erased email.
+    assert (entry.actor_id, entry.actor_email) == (None, "the account holder")
 
 
 def test_a_leaving_practitioner_keeps_only_the_clinics_invoicing_details_and_their_plans_are_revoked(app):

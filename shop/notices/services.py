@@ -93,6 +93,11 @@ def unsubscribe_link(email: str) -> str:
     return url_for("notices.unsubscribe", token=make_token(UNSUBSCRIBE, {"e": email}), _external=True)
 
 
+def one_click_link(email: str) -> str:
+    """For the List-Unsubscribe header: mail programs POST to it (RFC 8058), people are sent on to the page that asks."""
+    return url_for("notices.one_click_unsubscribe", token=make_token(UNSUBSCRIBE, {"e": email}), _external=True)
+
+
 def read_unsubscribe(token: str) -> str:
     email = read_token(UNSUBSCRIBE, token, UNSUBSCRIBE_MAX_AGE).get("e")
     if not isinstance(email, str):
@@ -122,7 +127,7 @@ def notify_back_in_stock(variant_id: int) -> int:
             unsubscribe = unsubscribe_link(request.email)
             text = render_template("email/notices/back_in_stock.txt", variant=variant, link=product_link, unsubscribe=unsubscribe)
             record_message(request.email, f"Back in stock: {describe(variant)}", text, kind="back_in_stock", about=variant,
-                           unsubscribe=unsubscribe)
+                           unsubscribe=one_click_link(request.email))
             db.session.delete(request)
     return len(requests)
 

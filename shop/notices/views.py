@@ -1,10 +1,10 @@
 """/back-in-stock: ask to be emailed when a sold-out size is back, confirm, unsubscribe."""
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from shop.accounts.tokens import BadLink
 from shop.accounts.views import safe_next
-from shop.extensions import limiter
+from shop.extensions import csrf, limiter
 from shop.cart.session import current_cart, save_cart, trade_pricing
 from shop.notices import refills, services
 from shop.reorder.services import Wanted, add_many
@@ -60,7 +60,26 @@ def unsubscribe(token):
             return render_template("notices/unsubscribed.html", email=email, done=True)
     except BadLink as error:
         return render_template("accounts/bad_link.html", message=str(error), again=url_for("catalog.products")), 400
-    return render_template("notices/unsubscribed.html", email=email, done=False)
+    return render_template("notices/unsubscribed.html", email=email, token=token, done=False)
+
+
+@bp.route("/back-in-stock/one-click/<token>", methods=["GET", "POST"])
+def one_click_unsubscribe(token):
+    """RFC 8058: a mail program's Unsubscribe button POSTs `List-Unsubscribe=One-Click` here, with no
+    cookie and no form token. The signed token in the address is what authorises it, so a forged
+    cross-site POST would need the customer's email to hand."""
+    if request.method == "GET":  # a person who opened the header's link: the page that asks first
+        return redirect(url_for("notices.unsubscribe", token=token), code=303)
+    if request.form.get("List-Unsubscribe") != "One-Click":
+        return Response("Expected List-Unsubscribe=One-Click.\n", 400, mimetype="text/plain")
+    try:
+        services.unsubscribe(token)
+    except BadLink as error:
+        return Response(f"{error}\n", 400, mimetype="text/plain")
+    return Response("Unsubscribed from back-in-stock emails.\n", 200, mimetype="text/plain")
+
+
+csrf.exempt(one_click_unsubscribe)
 
 
 @bp.app_context_processor

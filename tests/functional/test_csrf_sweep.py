@@ -1,4 +1,5 @@
-"""Every POST in the URL map refuses a missing or forged CSRF token; only the Stripe webhook is exempt."""
+"""Every POST in the URL map refuses a missing or forged CSRF token; only the Stripe webhook and the
+mail programs' one-click unsubscribe are exempt (each authorised by a signature instead)."""
 from shop.extensions import csrf
 from tests import factories as make
 
@@ -13,7 +14,7 @@ def test_every_form_post_needs_a_csrf_token(app, client):
     make.product("Oil")
     checked = []
     for rule, url in post_urls(app):
-        if rule.endpoint == "stripe_webhook.receive":
+        if rule.endpoint in ("stripe_webhook.receive", "notices.one_click_unsubscribe"):
             continue
         assert client.post(url, data={}).status_code == 400, url
         assert client.post(url, data={"csrf_token": "forged"}).status_code == 400, url
@@ -21,6 +22,6 @@ def test_every_form_post_needs_a_csrf_token(app, client):
     assert {"/cart/add", "/cart/update", "/cart/remove", "/checkout"} <= set(checked)
 
 
-def test_the_stripe_webhook_is_the_only_exemption(app):
-    assert csrf._exempt_views == {"shop.checkout.webhook.receive"}
+def test_the_stripe_webhook_and_the_one_click_unsubscribe_are_the_only_exemptions(app):
+    assert csrf._exempt_views == {"shop.checkout.webhook.receive", "shop.notices.views.one_click_unsubscribe"}
     assert not csrf._exempt_blueprints

@@ -116,7 +116,11 @@ def test_the_unsubscribe_link_in_a_notice_asks_first_then_stops_every_back_in_st
     from email import message_from_bytes, policy
 
     notice = message_from_bytes(outbox(app)[-1].read_bytes(), policy=policy.default)
-    assert notice["List-Unsubscribe"].startswith("<http") and notice["List-Unsubscribe"].endswith(unsubscribe + ">")
+    header = notice["List-Unsubscribe"]
+    assert header.startswith("<http") and "/back-in-stock/one-click/" in header
+    assert notice["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    one_click = header[1:-1].split("://", 1)[1].split("/", 1)[1]
+    assert client.get("/" + one_click).headers["Location"].endswith(unsubscribe)  # a person is asked first
 
     page = client.get(unsubscribe)
     assert page.status_code == 200 and "Stop back-in-stock emails?" in page.get_data(as_text=True)
@@ -128,6 +132,26 @@ def test_the_unsubscribe_link_in_a_notice_asks_first_then_stops_every_back_in_st
     receive_delivery([(kilo.sku, 2)], "PO-2", actor=admin)
     assert notices_to(app, "sam@example.com") == ["Back in stock: Arnica Balm (250 ml)"]
     assert client.get(unsubscribe.replace("/unsubscribe/", "/unsubscribe/x")).status_code == 400
+
+
+def test_a_mail_programs_one_click_unsubscribe_needs_no_cookie_or_form_token(app, client, balm, admin):
+    """RFC 8058: the mail program POSTs `List-Unsubscribe=One-Click` to the header's link itself."""
+    _, large, kilo = balm.variants
+    confirm_as_guest(app, client, large, "sam@example.com")
+    confirm_as_guest(app, client, kilo, "sam@example.com")
+    receive_delivery([(large.sku, 2)], "PO-1", actor=admin)
+    from email import message_from_bytes, policy
+
+    header = message_from_bytes(outbox(app)[-1].read_bytes(), policy=policy.default)["List-Unsubscribe"]
+    path = "/" + header[1:-1].split("://", 1)[1].split("/", 1)[1]
+    mail_program = app.test_client()  # no session, no cookie, no CSRF token
+
+    assert mail_program.post(path, data={}).status_code == 400  # not a one-click request: nothing changes
+    assert mail_program.post(path.replace("/one-click/", "/one-click/x"), data={"List-Unsubscribe": "One-Click"}).status_code == 400
+    assert waiting(kilo) == ["sam@example.com"]
+    done = mail_program.post(path, data={"List-Unsubscribe": "One-Click"})
+    assert done.status_code == 200 and waiting(kilo) == []
+    assert mail_program.post(path, data={"List-Unsubscribe": "One-Click"}).status_code == 200  # a retry is harmless
 
 
 @pytest.mark.parametrize("typed", ["", "sam", "sam@example", "sam @example.com", "x" * 250 + "@example.com"])

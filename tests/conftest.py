@@ -58,6 +58,36 @@ class _CompiledTemplates(BytecodeCache):
 COMPILED_TEMPLATES = _CompiledTemplates()
 
 
+def _share_url_builders():
+    """Each new app compiles two Python functions for each of its ~110 URL rules (werkzeug's
+    `Rule._compile_builder`: an AST built and passed to `compile`), about a fifth of a typical
+    test's time. A builder depends only on the rule's parsed parts, its defaults and whether
+    unknown arguments are appended; it takes the rule as `self` when called. So the functions
+    are compiled once per test process and shared by every app. If werkzeug changes this private
+    method, the tests run as before, only slower."""
+    from werkzeug.routing.rules import Rule
+
+    compile_builder = getattr(Rule, "_compile_builder", None)
+    if compile_builder is None or getattr(compile_builder, "shared", False):
+        return
+    compiled = {}
+
+    def shared_builder(self, append_unknown=True):
+        defaults = self.defaults or {}
+        key = (tuple(self._trace), append_unknown,
+               tuple(sorted((name, type(self._converters.get(name)).__name__, repr(value)) for name, value in defaults.items())))
+        builder = compiled.get(key)
+        if builder is None:
+            builder = compiled[key] = compile_builder(self, append_unknown)
+        return builder
+
+    shared_builder.shared = True
+    Rule._compile_builder = shared_builder
+
+
+_share_url_builders()
+
+
 def pytest_collection_modifyitems(config, items):
     """PostgreSQL-only tests have no SQLite variant; without PostgreSQL they are skipped, visibly."""
     keep, dropped = [], []

@@ -63,6 +63,7 @@ def _import_models():
     import shop.catalog.models  # noqa: F401
     import shop.guides.models  # noqa: F401
     import shop.inventory.models  # noqa: F401
+    import shop.recalls.models  # noqa: F401
     import shop.messages.models  # noqa: F401
     import shop.notices.models  # noqa: F401
     import shop.orders.models  # noqa: F401

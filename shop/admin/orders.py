@@ -57,6 +57,12 @@ def order(order_id):
     return _order_page(_order_or_404(order_id))
 
 
+@bp.get("/orders/<int:order_id>/packing-slip")
+def packing_slip(order_id):
+    """A printable pick list for the warehouse: each line's lots, where to find which containers."""
+    return render_template("admin/packing_slip.html", order=_order_or_404(order_id))
+
+
 @bp.post("/orders/<int:order_id>/ship")
 def ship(order_id):
     order = _order_or_404(order_id)

@@ -18,7 +18,7 @@ from shop.inventory.services import OutOfStock, hold_stock, release_stock
 from shop.messages.outbox import record_message
 from shop.orders.emails import confirmation_context
 from shop.money import format_money
-from shop.orders.models import Order, OrderEvent
+from shop.orders.models import Order, OrderEvent, OrderLine
 from shop.orders.status import HOLD_RELEASED, STOCK_HELD, OrderStatus
 from shop.payments.gateway import CheckoutSession
 
@@ -183,7 +183,7 @@ def record_refund(payment_intent: str, amount_refunded: int) -> Order | None:
 
 def order_by_token(token: str) -> Order:
     order = db.session.scalar(
-        select(Order).where(Order.token == token).options(selectinload(Order.lines))
+        select(Order).where(Order.token == token).options(selectinload(Order.lines).selectinload(OrderLine.lot_allocations))
     ) if token and len(token) <= 64 else None
     if order is None:
         raise OrderNotFound(token)

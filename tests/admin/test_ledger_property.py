@@ -71,7 +71,7 @@ def test_the_ledger_always_equals_stock_on_hand(app, steps):
                 except StockError:
                     pass  # would go below zero: refused, nothing written
             elif kind == "receive":
-                receive_delivery([(variants[a].sku, b)], "PO-1", actor=admin)
+                receive_delivery([make.lot_line(variants[a].sku, b)], "PO-1", actor=admin)
             elif kind == "refund" and (order := nth("paid", a)):
                 line = order.lines[0]
                 try:

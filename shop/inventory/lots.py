@@ -138,7 +138,15 @@ def hold_from_lots(variant_id: int, wanted: int, *, order_id: int) -> bool:
     lines = [[line_id, quantity] for line_id, quantity in db.session.execute(
         select(OrderLine.id, OrderLine.quantity).where(OrderLine.order_id == order_id, OrderLine.variant_id == variant_id)
         .order_by(OrderLine.id))]
-    stock, need = after + wanted, wanted
+    if _allocate(variant_id, lines, wanted, after + wanted, order_id=order_id, reason="hold"):
+        raise LotShortage(f"size {variant_id}: units in stock on hand are in no sellable lot")
+    stock_changed(variant_id, after + wanted, after, threshold)
+    return True
+
+
+def _allocate(variant_id: int, lines: list[list[int]], need: int, stock: int, *, order_id: int, reason: str) -> int:
+    """Take `need` units (already taken off the size's stock, which was `stock`) from its sellable lots,
+    FEFO, one movement per lot; record them against `lines`. Returns the units no lot could give."""
     for lot in fefo_lots(variant_id):
         if need == 0:
             break
@@ -149,12 +157,44 @@ def hold_from_lots(variant_id: int, wanted: int, *, order_id: int) -> bool:
         stock -= take
         need -= take
         db.session.add(StockMovement(variant_id=variant_id, delta=-take, stock_after=stock, lot_id=lot.id,
-                                     lot_delta=-take, lot_after=lot_after, reason="hold", order_id=order_id))
+                                     lot_delta=-take, lot_after=lot_after, reason=reason, order_id=order_id))
         _record_allocation(lines, lot.id, take)
-    if need:
-        raise LotShortage(f"size {variant_id}: {need} unit(s) in stock on hand are in no sellable lot")
-    stock_changed(variant_id, after + wanted, after, threshold)
-    return True
+    return need
+
+
+def confirm_allocation(order_id: int, on: date) -> list[str]:
+    """At payment: units allocated from a lot that left sale while the checkout was open (recalled,
+    quarantined, expired, short-dated) are swapped for sellable units, earliest expiry first, and go
+    back onto their own lot (off sale). Returns what could not be swapped, for the order's history."""
+    from shop.orders.models import OrderLine
+
+    problems = []
+    for allocation in allocations_of(order_id):
+        lot = allocation.lot
+        db.session.refresh(lot, ["status"])
+        if lot.status == "sellable":
+            continue
+        variant_id = db.session.scalar(select(OrderLine.variant_id).where(OrderLine.id == allocation.order_line_id))
+        withdraw_stale_lots(on, [variant_id])
+        units = allocation.quantity - allocation.returned - allocation.written_off
+        row = db.session.execute(
+            update(Variant).where(Variant.id == variant_id, Variant.stock_on_hand >= units)
+            .values(stock_on_hand=Variant.stock_on_hand - units)
+            .returning(Variant.stock_on_hand, Variant.low_stock_threshold).execution_options(synchronize_session=False)
+        ).one_or_none()
+        if row is None:
+            problems.append(f"lot {lot.code} is {lot.status_label.lower()} and there is no other stock to send instead")
+            continue
+        after, threshold = row
+        if _allocate(variant_id, [[allocation.order_line_id, units]], units, after + units, order_id=order_id,
+                     reason="reallocated"):
+            raise LotShortage(f"size {variant_id}: units in stock on hand are in no sellable lot")
+        move(variant_id, 0, "reallocated", lot_id=lot.id, lot_delta=units, order_id=order_id,
+             note=f"swapped at payment: lot {lot.code} is {lot.status_label.lower()}")
+        db.session.delete(allocation)
+        stock_changed(variant_id, after + units, after, threshold)
+    db.session.flush()
+    return problems
 
 
 def _take_units(lot_id: int, units: int) -> int | None:

@@ -14,6 +14,7 @@ from shop.catalog.models import Product
 from shop.clock import utcnow
 from shop.extensions import db
 from shop.guides.models import Guide
+from shop.inventory.lots import confirm_allocation
 from shop.inventory.services import OutOfStock, hold_stock, release_stock
 from shop.messages.outbox import record_message
 from shop.orders.emails import confirmation_context
@@ -120,10 +121,21 @@ def _apply(order: Order, session: CheckoutSession, livemode: bool) -> bool:
 
     paid = {"paid_at": utcnow(), "payment_intent_id": session.payment_intent}
     if order.status in STOCK_HELD:
-        return transition(order, OrderStatus.PAID, STOCK_HELD, "payment received", **paid)
+        if not transition(order, OrderStatus.PAID, STOCK_HELD, "payment received", **paid):
+            return False
+        _confirm_lots(order)
+        return True
     if order.status in HOLD_RELEASED:
         return _pay_after_release(order, paid)
     return False
+
+
+def _confirm_lots(order: Order) -> None:
+    """Lots that left sale while the checkout was open are swapped (shop/inventory/lots.py); what cannot be is noted."""
+    for problem in confirm_allocation(order.id, utcnow().date()):
+        db.session.add(OrderEvent(order_id=order.id, from_status=order.status, to_status=order.status,
+                                  note=f"check before packing: {problem}"))
+    db.session.flush()
 
 
 def _pay_after_release(order: Order, paid: dict) -> bool:

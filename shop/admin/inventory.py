@@ -7,6 +7,7 @@ from shop.catalog.models import Variant
 from shop.errors import found_or_404
 from shop.extensions import db
 from shop.orders.stock_report import STOCK_SORTS, STOCK_STATES, movements_of, sizes_by_sku, stock_csv, stock_table
+from shop.inventory.lots import lots_of
 from shop.inventory.services import ADJUSTMENT_REASONS, DeliveryLine, StockError, adjust_stock, receive_delivery
 from shop.problems import Problem
 
@@ -76,11 +77,14 @@ def _variant_or_404(variant_id: int) -> Variant:
     return found_or_404(db.session.get(Variant, variant_id))
 
 
+def _stock_page(variant: Variant, form, errors=None, status=200):
+    return render_template("admin/variant_stock.html", variant=variant, movements=movements_of(variant.id),
+                           lots=lots_of(variant.id), reasons=ADJUSTMENT_REASONS, form=form, errors=errors), status
+
+
 @bp.get("/stock/<int:variant_id>")
 def variant_stock(variant_id):
-    variant = _variant_or_404(variant_id)
-    return render_template("admin/variant_stock.html", variant=variant, movements=movements_of(variant.id),
-                           reasons=ADJUSTMENT_REASONS, form={}, errors=None)
+    return _stock_page(_variant_or_404(variant_id), {})
 
 
 @bp.post("/stock/<int:variant_id>/adjust")
@@ -88,12 +92,14 @@ def adjust(variant_id):
     variant = _variant_or_404(variant_id)
     raw = request.form.get("change", "").strip().replace("+", "", 1)
     reason, note = request.form.get("reason", ""), request.form.get("note", "")
+    lot_id = request.form.get("lot", "")
     try:
         if not raw.lstrip("-").isdigit() or len(raw) > 8:
             raise StockError([Problem("Enter the change as a whole number of units, e.g. -2 or 5.", "change")])
-        after = adjust_stock(variant.id, int(raw), reason, note, actor=current_user)
+        # Every unit is in a lot: the form's change names which.
+        after = adjust_stock(variant.id, int(raw), reason, note, actor=current_user,
+                             lot_id=int(lot_id) if lot_id.isdigit() and len(lot_id) < 10 else None, lot_required=True)
     except StockError as error:
-        return render_template("admin/variant_stock.html", variant=variant, movements=movements_of(variant.id),
-                               reasons=ADJUSTMENT_REASONS, form=request.form, errors=error.problems), 422
+        return _stock_page(variant, request.form, error.problems, 422)
     flash(f"{variant.sku}: stock is now {after}.", "info")
     return redirect(url_for("admin.variant_stock", variant_id=variant.id), code=303)

@@ -51,6 +51,12 @@ def fefo_lots(variant_id: int) -> list[Lot]:
     ))
 
 
+def lots_of(variant_id: int) -> list[Lot]:
+    """Every lot of the size, sellable ones first in the order they are sold, then the rest."""
+    return list(db.session.scalars(select(Lot).where(Lot.variant_id == variant_id)
+                                   .order_by(case((Lot.status == "sellable", 0), else_=1), *FEFO)))
+
+
 def next_lots(variant_ids) -> dict[int, Lot]:
     """The lot each size would be allocated from next (for "at least N months before expiry")."""
     ids = list(variant_ids)

@@ -245,7 +245,8 @@ def _lot_for_delivery(variant: Variant, details, supplier: str, supplier_ref: st
     return lot, ""
 
 
-def adjust_stock(variant_id: int, delta: int, reason: str, note: str, *, actor, lot_id: int | None = None) -> int:
+def adjust_stock(variant_id: int, delta: int, reason: str, note: str, *, actor, lot_id: int | None = None,
+                 lot_required: bool = False) -> int:
     """Change a lot's units by `delta` for a reason (never by typing a new level). Returns the size's new stock.
 
     The back-office form always names the lot; without one (scripts, older callers) units come
@@ -259,8 +260,10 @@ def adjust_stock(variant_id: int, delta: int, reason: str, note: str, *, actor, 
     lot = db.session.get(Lot, lot_id) if lot_id is not None else None
     note = (note or "").strip()
     problems = []
-    if lot_id is not None and (lot is None or lot.variant_id != variant.id):
-        problems.append(Problem(f"Choose one of {variant.sku}'s lots.", "lot"))
+    if lot_id is None and lot_required:
+        problems.append(Problem("Choose the lot this change is about.", "lot"))
+    elif lot_id is not None and (lot is None or lot.variant_id != variant.id):
+        problems.append(Problem(f"Choose one of the lots of {variant.sku}.", "lot"))
     if reason not in ADJUSTMENT_REASONS:
         problems.append(Problem("Choose a reason from the list.", "reason"))
     if not isinstance(delta, int) or delta == 0 or abs(delta) > MAX_UNITS_PER_LINE:

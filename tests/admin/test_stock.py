@@ -59,24 +59,34 @@ def test_a_delivery_with_any_bad_line_adds_nothing_and_says_what_is_wrong(app, c
     assert stock_of(oil.variants[0].id) == 4
 
 
-def test_adjustments_take_a_reason_and_a_change_never_a_new_level(app, client):
+def test_adjustments_take_a_reason_a_lot_and_a_change_never_a_new_level(app, client):
     admin = signed_in(client)
     variant = make.product("Balm", sizes=((50, 899, 10),)).variants[0]
+    from shop.inventory.models import Lot
+
+    lot = db.session.scalars(select(Lot).where(Lot.variant_id == variant.id)).one()  # the opening stock's lot
     url = f"/admin/stock/{variant.id}"
-    assert post(client, url + "/adjust", {"reason": "damaged", "change": "-3", "note": "crushed in transit"}, url).status_code == 303
+    assert post(client, url + "/adjust", {"lot": lot.id, "reason": "damaged", "change": "-3", "note": "crushed in transit"},
+                url).status_code == 303
     assert stock_of(variant.id) == 7
-    assert post(client, url + "/adjust", {"reason": "count_correction", "change": "+2", "note": "shelf count"}, url).status_code == 303
+    assert post(client, url + "/adjust", {"lot": lot.id, "reason": "count_correction", "change": "+2", "note": "shelf count"},
+                url).status_code == 303
     assert stock_of(variant.id) == 9
+    db.session.refresh(lot)
+    assert lot.on_hand == 9
 
     refusals = [
         ({"reason": "damaged", "change": "3", "note": "x"}, "use a minus sign"),
         ({"reason": "returned", "change": "-1", "note": "x"}, "positive number"),
-        ({"reason": "expired", "change": "-50", "note": "x"}, "Only 9 of"),
+        ({"reason": "expired", "change": "-50", "note": "x"}, f"Lot {lot.code} holds 9"),
         ({"reason": "count_correction", "change": "0", "note": "x"}, "not zero"),
         ({"reason": "count_correction", "change": "2.5", "note": "x"}, "whole number"),
         ({"reason": "count_correction", "change": "2", "note": ""}, "Add a note"),
         ({"reason": "stolen", "change": "-1", "note": "x"}, "Choose a reason"),
+        ({"lot": "", "reason": "damaged", "change": "-1", "note": "x"}, "Choose the lot this change is about."),
+        ({"lot": "999999", "reason": "damaged", "change": "-1", "note": "x"}, f"Choose one of the lots of {variant.sku}."),
     ]
+    refusals = [({"lot": lot.id, **data}, message) for data, message in refusals]
     for data, message in refusals:
         response = post(client, url + "/adjust", data, url)
         assert response.status_code == 422, data
@@ -123,9 +133,13 @@ def test_admins_are_emailed_once_each_time_a_size_goes_down_through_its_threshol
     other_admin = make.user(role="admin")
     variant = make.product("Gel", sizes=((100, 999, 8),)).variants[0]  # threshold 5
     url = f"/admin/stock/{variant.id}"
+    from shop.inventory.models import Lot
+
+    lot_id = db.session.scalar(select(Lot.id).where(Lot.variant_id == variant.id))
 
     def adjust(change):
-        assert post(client, url + "/adjust", {"reason": "count_correction", "change": change, "note": "count"}, url).status_code == 303
+        assert post(client, url + "/adjust", {"lot": lot_id, "reason": "count_correction", "change": change, "note": "count"},
+                    url).status_code == 303
 
     adjust("-2")  # 6: still above
     assert outbox(app) == []

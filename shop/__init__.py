@@ -102,6 +102,9 @@ def _register_blueprints(app: Flask) -> None:
     from shop.notices.views import bp as notices_bp
 
     app.register_blueprint(notices_bp)
+    from shop.recalls.views import bp as reactions_bp
+
+    app.register_blueprint(reactions_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(product_images_bp)
     if demo_payments_on(app.config):

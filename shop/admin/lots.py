@@ -52,3 +52,10 @@ def recall(lot_id):
     told = "nobody bought this lot, so nobody was emailed" if result.nobody_bought else f"{len(result.told)} customer(s) emailed"
     flash(f"Lot {lot.code} recalled: {result.withdrawn} unit(s) taken off sale; {told}.", "info")
     return redirect(url_for("admin.lot", lot_id=lot.id), code=303)
+
+
+@bp.get("/reactions")
+def reactions():
+    from shop.recalls.reactions import reactions_to
+
+    return render_template("admin/reactions.html", reactions=reactions_to())

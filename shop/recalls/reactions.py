@@ -27,13 +27,14 @@ def reactions_to(*, lot_id: int | None = None, product_id: int | None = None, li
 
 def report_reaction(*, what_happened: str, seriousness: str, started_on: str = "", email: str = "",
                     product_id: int | None = None, lot_id: int | None = None, order_id: int | None = None,
-                    user_id: int | None = None, today: date) -> ReactionReport:
-    """Store the report and email every admin, in one transaction."""
+                    user_id: int | None = None, today: date, lot_as_typed: str = "",
+                    problems: list | None = None) -> ReactionReport:
+    """Store the report and email every admin, in one transaction. `problems`: the caller's own, reported with ours."""
     from shop.inventory.lot_input import parse_date
     from shop.problems import Problem
 
     what_happened, email = (what_happened or "").strip(), (email or "").strip().lower()
-    problems = []
+    problems = list(problems or [])
     if not what_happened:
         problems.append(Problem("Tell us what happened.", "what_happened"))
     elif len(what_happened) > 4000:
@@ -47,6 +48,8 @@ def report_reaction(*, what_happened: str, seriousness: str, started_on: str = "
         problems.append(Problem("Enter an email address like name@example.com, or leave it empty.", "email"))
     if problems:
         raise ReactionError(problems)
+    if lot_as_typed and lot_id is None:  # a code we have no record of: keep it in the words
+        what_happened = f"{what_happened}\n\n(Lot code as given: {lot_as_typed.strip()[:60]})"
     report = ReactionReport(product_id=product_id, lot_id=lot_id, order_id=order_id, user_id=user_id, email=email,
                             what_happened=what_happened, started_on=when, seriousness=seriousness)
     db.session.add(report)

@@ -42,6 +42,15 @@ def find_lots(q: str = "", limit: int = 200) -> list[Lot]:
     return list(db.session.scalars(stmt.order_by(Lot.received_on.desc(), Lot.id.desc()).limit(limit)))
 
 
+def lot_by_code(product_id: int, code: str) -> Lot | None:
+    """The product's lot with this code as printed (any size), if we have it."""
+    code = (code or "").strip().upper()
+    if not code:
+        return None
+    return db.session.scalar(select(Lot).join(Variant, Variant.id == Lot.variant_id)
+                             .where(Variant.product_id == product_id, Lot.code == code).order_by(Lot.id))
+
+
 @dataclass
 class Recipient:
     order: Order

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from flask import render_template, url_for
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import contains_eager
 
 from shop.audit.services import record_audit
 from shop.catalog.models import Product, Variant
@@ -39,7 +40,8 @@ def find_lots(q: str = "", limit: int = 200) -> list[Lot]:
         like = f"%{q.lower()}%"
         stmt = stmt.where(or_(func.lower(Lot.code).like(like), func.lower(Variant.sku).like(like),
                               func.lower(Product.name).like(like)))
-    return list(db.session.scalars(stmt.order_by(Lot.received_on.desc(), Lot.id.desc()).limit(limit)))
+    return list(db.session.scalars(stmt.options(contains_eager(Lot.variant).contains_eager(Variant.product))
+                                   .order_by(Lot.received_on.desc(), Lot.id.desc()).limit(limit)))
 
 
 def lot_by_code(product_id: int, code: str) -> Lot | None:

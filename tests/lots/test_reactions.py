@@ -48,3 +48,17 @@ def test_a_report_from_a_product_page_keeps_a_lot_code_we_do_not_know(app, clien
     report = db.session.scalars(select(ReactionReport)).one()
     assert report.lot_id is None and "(Lot code as given: zz-99)" in report.what_happened
     assert ("safety@shop.example", "SERIOUS Reaction reported: Jojoba Oil") in email_subjects(app)
+
+
+def test_erasing_a_customer_keeps_their_reaction_report_without_who_made_it(app):
+    from shop.my_account.personal_data import erase_personal_data
+    from shop.recalls.reactions import report_reaction
+    from tests.lots.support import TODAY
+
+    cream = make.product("Calendula Cream", sizes=((50, 700, 3),))
+    with app.test_request_context():
+        report_reaction(what_happened="Blotchy redness", seriousness="mild", email="leaver@example.com",
+                        product_id=cream.id, today=TODAY)
+    erase_personal_data("leaver@example.com", None, "the customer")
+    report = db.session.scalars(select(ReactionReport)).one()
+    assert (report.email, report.user_id, report.what_happened) == ("", None, "Blotchy redness")

@@ -6,6 +6,7 @@ from shop.admin import bp
 from shop.admin.common import confirm_page, confirmed, csv_response
 from shop.errors import found_or_404
 from shop.extensions import db
+from shop.inventory.lots import LotStatusError, quarantine_lot, release_lot, today
 from shop.inventory.models import Lot
 from shop.recalls.services import RecallError, find_lots, notices_of, recall_lot, recipients_csv, recipients_of
 
@@ -59,3 +60,23 @@ def reactions():
     from shop.recalls.reactions import reactions_to
 
     return render_template("admin/reactions.html", reactions=reactions_to())
+
+
+@bp.post("/lots/<int:lot_id>/quarantine")
+def quarantine(lot_id):
+    return _status_change(lot_id, quarantine_lot, "quarantined: off sale")
+
+
+@bp.post("/lots/<int:lot_id>/release")
+def release(lot_id):
+    return _status_change(lot_id, release_lot, "back on sale")
+
+
+def _status_change(lot_id, change, said):
+    lot = found_or_404(db.session.get(Lot, lot_id))
+    try:
+        change(lot.id, request.form.get("note", ""), actor=current_user, on=today())
+    except LotStatusError as error:
+        return _lot_page(lot, errors=[str(error)], status=error.status)
+    flash(f"Lot {lot.code} is {said}.", "info")
+    return redirect(url_for("admin.lot", lot_id=lot.id), code=303)

@@ -20,7 +20,7 @@ from shop.catalog.models import Variant
 from shop.clock import utcnow
 from shop.extensions import db
 from shop.inventory.ledger import lock_size, move, stock_changed
-from shop.inventory.models import Lot, LotAllocation, StockMovement
+from shop.inventory.models import LOT_STATUSES, Lot, LotAllocation, StockMovement
 
 FEFO = (case((Lot.expires_on.is_(None), 1), else_=0), Lot.expires_on, Lot.received_on, Lot.id)
 
@@ -370,3 +370,49 @@ def expiring_within(on: date, days: int = 90) -> list[Lot]:
         .order_by(Lot.expires_on, Lot.id)
     ))
 
+
+
+# --- quarantine: off sale while someone looks into it -----------------------------------------
+
+class LotStatusError(ValueError):
+    status = 409
+
+
+def quarantine_lot(lot_id: int, note: str, *, actor, on: date) -> Lot:
+    """Take a lot off sale while it is looked into (a damaged delivery, a query from the supplier), or put a
+    quarantined lot back on sale. One movement either way; audited; commits."""
+    return _change_status(lot_id, "quarantined", note, actor=actor, on=on)
+
+
+def release_lot(lot_id: int, note: str, *, actor, on: date) -> Lot:
+    return _change_status(lot_id, "sellable", note, actor=actor, on=on)
+
+
+def _change_status(lot_id: int, to: str, note: str, *, actor, on: date) -> Lot:
+    from shop.audit.services import record_audit
+
+    lot = db.session.get(Lot, lot_id)
+    if lot is None:
+        raise LotStatusError("There is no such lot.")
+    lock_size(lot.variant_id)  # the size first, then its lot
+    db.session.refresh(lot)
+    allowed = {"quarantined": ("sellable", "short_dated"), "sellable": ("quarantined",)}[to]
+    if lot.status not in allowed:
+        raise LotStatusError(f"Lot {lot.code} is {lot.status_label.lower()}: it cannot be "
+                             + ("quarantined." if to == "quarantined" else "put back on sale."))
+    if to == "sellable" and lot.expires_on is not None and lot.expires_on < sellable_from(on):
+        raise LotStatusError(f"Lot {lot.code} expires on {lot.expires_on:%d %b %Y}, inside the minimum shelf life: "
+                             "it cannot go back on sale.")
+    before = lot.status
+    db.session.execute(update(Lot).where(Lot.id == lot.id).values(status=to).execution_options(synchronize_session=False))
+    sellable_change = lot.on_hand if to == "sellable" else (-lot.on_hand if before == "sellable" else 0)
+    reason = "released_to_sale" if to == "sellable" else "quarantined"
+    if sellable_change:
+        move(lot.variant_id, sellable_change, reason, lot_id=lot.id, lot_delta=0, user_id=actor.id,
+             note=(note or "").strip()[:500])
+    db.session.refresh(lot)
+    record_audit(actor, f"lot.{reason}", lot, {"status": before}, {"status": to},
+                 summary=f"lot {lot.code} of {lot.variant.sku}: {LOT_STATUSES[before].lower()} → {LOT_STATUSES[to].lower()}"
+                         + (f": {note.strip()[:200]}" if (note or "").strip() else ""))
+    db.session.commit()
+    return lot

@@ -106,3 +106,30 @@ def test_units_held_from_a_lot_recalled_before_payment_are_swapped_at_payment(ap
     assert allocated(order) == [("NEXT", 2)]
     assert (lot_named("FIRST").on_hand, lot_named("NEXT").on_hand, stock_of(balm.id)) == (2, 1, 1)
     assert_ledger_balances()
+
+
+def test_a_quarantined_lot_is_off_sale_until_it_is_put_back_and_an_expired_one_cannot_go_back(app, client, balm):
+    from tests.admin.support import post
+
+    admin = signed_in(client)
+    receive(admin, balm, ("Q-1", 4, "2031-05-31"))
+    lot = lot_named("Q-1")
+    url = f"/admin/lots/{lot.id}"
+    assert post(client, url + "/quarantine", {"note": "cracked lids in the delivery"}, url).status_code == 303
+    assert stock_of(balm.id) == 0 and lot_named("Q-1").status == "quarantined"
+    assert post(client, url + "/release", {"note": "lids fine"}, url).status_code == 303
+    assert stock_of(balm.id) == 4 and lot_named("Q-1").status == "sellable"
+    assert [m.reason for m in db.session.scalars(select(StockMovement).where(StockMovement.delta != 0, StockMovement.lot_delta == 0))] \
+        == ["quarantined", "released_to_sale"]
+
+    from datetime import date
+
+    from shop.inventory.lots import withdraw_stale_lots
+
+    withdraw_stale_lots(date(2031, 6, 1))  # the job, once the date has passed
+    db.session.commit()
+    refused = post(client, url + "/release", {}, url)
+    assert refused.status_code == 409 and "cannot be put back on sale" in refused.get_data(as_text=True)
+    assert db.session.scalar(select(AuditEntry.summary).where(AuditEntry.action == "lot.quarantined")).endswith(
+        "cracked lids in the delivery")
+    assert_ledger_balances()

@@ -1,6 +1,7 @@
-"""The only place stock on hand changes.
+"""Stock for the rest of the shop: holds, releases, deliveries, adjustments, returns.
 
-Holds use a conditional update (`... WHERE stock_on_hand >= :q`), so two buyers can never
+Every change goes through ledger.py (the one place a size's stock or a lot's units change, each
+with a movement) and lots.py (which lot each unit comes from or goes to). Holds use a conditional update (`... WHERE stock_on_hand >= :q`), so two buyers can never
 take the same last unit: the database decides, not a read-then-write in Python. The ledger
 functions (hold, release, record) join the caller's transaction and never commit; the back
 office's `receive_delivery` and `adjust_stock` are whole operations and commit.

@@ -63,6 +63,7 @@ def _import_models():
     import shop.catalog.models  # noqa: F401
     import shop.guides.models  # noqa: F401
     import shop.inventory.models  # noqa: F401
+    import shop.recalls.models  # noqa: F401
     import shop.messages.models  # noqa: F401
     import shop.notices.models  # noqa: F401
     import shop.orders.models  # noqa: F401
@@ -101,6 +102,9 @@ def _register_blueprints(app: Flask) -> None:
     from shop.notices.views import bp as notices_bp
 
     app.register_blueprint(notices_bp)
+    from shop.recalls.views import bp as reactions_bp
+
+    app.register_blueprint(reactions_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(product_images_bp)
     if demo_payments_on(app.config):

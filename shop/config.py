@@ -53,6 +53,8 @@ class Config:
     MAX_QUANTITY_PER_LINE = _int("MAX_QUANTITY_PER_LINE", 99)
     # Stripe's minimum for expires_at is 30 minutes; the hold lasts as long as the session.
     CHECKOUT_HOLD_MINUTES = _int("CHECKOUT_HOLD_MINUTES", 30)
+    # A lot with fewer days left before its expiry date is withdrawn from sale (short-dated).
+    MIN_SHELF_LIFE_DAYS = _int("MIN_SHELF_LIFE_DAYS", 30)
     STRIPE_TIMEOUT_SECONDS = _int("STRIPE_TIMEOUT_SECONDS", 10)
     STRIPE_MAX_RETRIES = _int("STRIPE_MAX_RETRIES", 2)
     # How many reverse proxies in front set X-Forwarded-For/-Proto/-Host/-Port; 0 trusts none (shop.serving).

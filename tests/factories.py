@@ -145,3 +145,10 @@ def paid_order(owner=None, lines=(), *, email=None, paid_at=None, pricing="retai
     db.session.add(order)
     db.session.commit()
     return order
+
+
+def lot_line(sku, units, lot="LOT-A1", *, expires="", pao="24"):
+    """A delivery line for receive_delivery: by default a lot that keeps over 30 months (24 months after opening)."""
+    from shop.inventory.services import DeliveryLine
+
+    return DeliveryLine(sku=sku, units=units, lot=lot, expires=expires, pao="" if expires else pao)

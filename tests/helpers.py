@@ -62,6 +62,19 @@ def assert_ledger_balances():
     for variant_id, on_hand in db.session.execute(select(Variant.id, Variant.stock_on_hand)).all():
         assert on_hand >= 0
         assert sums.get(variant_id, 0) == on_hand, f"variant {variant_id}: on hand {on_hand}, movements {sums.get(variant_id, 0)}"
+    # Per lot: its on-hand is the sum of its movements; per size: its sellable lots add up to its stock.
+    from shop.inventory.models import Lot
+
+    by_lot = dict(db.session.execute(select(StockMovement.lot_id, func.sum(StockMovement.lot_delta))
+                                     .where(StockMovement.lot_id.is_not(None)).group_by(StockMovement.lot_id)).all())
+    sellable: dict[int, int] = {}
+    for lot in db.session.scalars(select(Lot)):
+        assert lot.on_hand >= 0
+        assert by_lot.get(lot.id, 0) == lot.on_hand, f"lot {lot.code}: on hand {lot.on_hand}, movements {by_lot.get(lot.id, 0)}"
+        if lot.status == "sellable":
+            sellable[lot.variant_id] = sellable.get(lot.variant_id, 0) + lot.on_hand
+    for variant_id, on_hand in db.session.execute(select(Variant.id, Variant.stock_on_hand)).all():
+        assert sellable.get(variant_id, 0) == on_hand, f"variant {variant_id}: stock {on_hand}, sellable lots {sellable.get(variant_id, 0)}"
 
 
 def deliver_due(app, now=None):

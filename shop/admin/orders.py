@@ -57,6 +57,12 @@ def order(order_id):
     return _order_page(_order_or_404(order_id))
 
 
+@bp.get("/orders/<int:order_id>/packing-slip")
+def packing_slip(order_id):
+    """A printable pick list for the warehouse: each line's lots, where to find which containers."""
+    return render_template("admin/packing_slip.html", order=_order_or_404(order_id))
+
+
 @bp.post("/orders/<int:order_id>/ship")
 def ship(order_id):
     order = _order_or_404(order_id)
@@ -116,11 +122,13 @@ def refund(order_id):
             f"Refund {format_money(amount)} on order {order.number}?", url_for("admin.refund", order_id=order.id),
             details=[f"The money goes back to {order.email or 'the buyer'} through the payment provider.",
                      f"Reason: {REFUND_REASONS.get(form.get('reason'), 'not chosen')}" + (f" — {form.get('note')}" if form.get("note") else ""),
-                     f"{units} unit(s) go back into stock." if units else "No stock goes back on the shelf."],
+                     (f"{units} unit(s) are written off (not resold)." if form.get("returned_units") == "write_off"
+                      else f"{units} unit(s) go back into the lots they came from.") if units else "No stock goes back on the shelf."],
             button=f"Refund {format_money(amount)}", back=url_for("admin.order", order_id=order.id))
     try:
         record, new = refund_order(order.id, amount, form.get("reason", ""), form.get("note", ""), restock,
-                                   form.get("attempt", ""), gateway=get_gateway(), actor=current_user)
+                                   form.get("attempt", ""), gateway=get_gateway(), actor=current_user,
+                                   write_off=form.get("returned_units") == "write_off")
     except RefundError as error:
         return _order_page(_order_or_404(order_id), error.status, errors=[Problem(str(error), error.field)], refund_form=form)
     except PaymentError as error:

@@ -15,7 +15,7 @@ from shop.sql import LIKE_ESCAPE, escape_like
 
 # The catalogue CSV's columns: the export writes them, the import (shop.inventory.catalogue_import) reads them.
 COLUMNS = ("sku", "product_slug", "product_name", "category", "size_label", "amount", "unit", "price", "trade_price",
-           "low_stock_threshold", "add_stock")
+           "low_stock_threshold", "add_stock", "lot", "expires", "pao_months")
 
 
 def find_products(q: str = "") -> list[Product]:
@@ -42,5 +42,5 @@ def catalogue_csv() -> str:
     writer.writerow(COLUMNS)
     for v in db.session.scalars(select(Variant).join(Product).order_by(Product.slug, Variant.amount)):
         writer.writerow([cell(x) for x in (v.sku, v.product.slug, v.product.name, v.product.category.slug, v.size_label,
-                         v.amount, v.unit, pounds_text(v.price_pence), pounds_text(v.trade_price_pence), v.low_stock_threshold, "")])
+                         v.amount, v.unit, pounds_text(v.price_pence), pounds_text(v.trade_price_pence), v.low_stock_threshold, "", "", "", "")])
     return buffer.getvalue()

@@ -23,7 +23,10 @@ def product(slug):
         product = get_product(slug)
     except ProductNotFound:
         abort(404, description="We couldn't find that product. It may have been renamed or withdrawn.")
-    return render_template("catalog/product.html", product=product)
+    from shop.inventory.lots import shelf_life, today
+
+    return render_template("catalog/product.html", product=product,
+                           shelf_life=shelf_life([v.id for v in product.variants if v.stock_on_hand > 0], today()))
 
 
 @bp.get("/products/<slug>/art.svg")

@@ -10,8 +10,10 @@ from shop.catalog.models import Category, Flag, Product, Variant, product_flags
 from shop.demo import catalogue
 from shop.extensions import db
 from shop.guides.models import Guide, product_guides
-from shop.inventory.models import StockMovement
-from shop.inventory.services import record_stock
+from shop.clock import utcnow
+from shop.demo.lots import lots_for
+from shop.inventory.lots import add_to_lot, withdraw_stale_lots
+from shop.inventory.models import Lot, LotAllocation, StockMovement
 from shop.orders.models import Order, OrderEvent, OrderLine
 from shop.payments.models import DemoCheckoutSession
 
@@ -46,11 +48,14 @@ def parse_guide(text: str) -> dict:
 
 def clear_catalogue() -> None:
     """Everything the demo loads, and the orders that point at it."""
-    for model in (OrderEvent, OrderLine, DemoCheckoutSession, StockMovement, Order):
+    from shop.recalls.models import ReactionReport, RecallNotice
+
+    for model in (LotAllocation, RecallNotice, ReactionReport, OrderEvent, OrderLine, DemoCheckoutSession, StockMovement,
+                  Order):
         db.session.execute(delete(model))
     for table in (product_guides, product_flags):
         db.session.execute(delete(table))
-    for model in (Guide, Variant, Product, Flag, Category):
+    for model in (Guide, Lot, Variant, Product, Flag, Category):
         db.session.execute(delete(model))
 
 
@@ -107,11 +112,21 @@ def load_demo(reset: bool = False) -> LoadResult:
         products[product.slug] = product
         db.session.add(product)
     db.session.flush()
-    # Opening stock goes through the ledger like every other change.
-    for data in catalogue.PRODUCTS:
+    # Opening stock goes through the ledger like every other change, one lot at a time; lots already
+    # past their date then leave sale the way the daily expiry job would take them.
+    today = utcnow().date()
+    for index, data in enumerate(catalogue.PRODUCTS):
         for variant, v in zip(products[data["slug"]].variants, data["variants"]):
-            if v["stock"]:
-                record_stock(variant.id, v["stock"], "initial", note="demo catalogue")
+            for demo_lot in lots_for(v["sku"], v["stock"], data["category"], index, today):
+                lot = Lot(variant_id=variant.id, code=demo_lot.code, expires_on=demo_lot.expires_on,
+                          manufactured_on=demo_lot.manufactured_on, pao_months=demo_lot.pao_months,
+                          received_on=demo_lot.received_on, supplier="Demo Botanicals Ltd",
+                          delivery_ref=f"DEMO-{demo_lot.received_on:%y%m%d}", quantity_received=demo_lot.units,
+                          on_hand=0, status="sellable")
+                db.session.add(lot)
+                db.session.flush()
+                add_to_lot(lot, demo_lot.units, "initial", note="demo catalogue")
+    withdraw_stale_lots(today)
 
     guide_files = sorted(GUIDES_DIR.glob("*.md"))
     for path in guide_files:

@@ -4,10 +4,12 @@ It lives with inventory, above the catalogue, because it receives stock as well 
 
 Columns (a header row names them; order does not matter):
     sku, product_slug, product_name, category, size_label, amount, unit, price, trade_price,
-    low_stock_threshold, add_stock
+    low_stock_threshold, add_stock, lot, expires, pao_months
 A known SKU updates that size (and `add_stock` units are received into stock); a new SKU adds
 a size to the product `product_slug`, creating that product (unpublished, in `category`) when
-it does not exist. Stock is only ever added, as a delivery: never typed over.
+it does not exist. Stock is only ever added, as a delivery: never typed over, and always into
+the lot the row names (`lot`, with its `expires` date or, for a product that keeps over 30
+months, its `pao_months`).
 """
 import csv
 import io
@@ -20,7 +22,9 @@ from shop.catalog.backoffice import COLUMNS
 from shop.catalog.editing import SLUG, VariantFields, parse_variant
 from shop.catalog.models import Category, Product, Variant
 from shop.extensions import db
-from shop.inventory.services import record_stock
+from shop.inventory.lot_input import read_lot
+from shop.inventory.lots import today
+from shop.inventory.services import receive_lot
 from shop.money import format_money
 
 MAX_BYTES = 1024 * 1024
@@ -106,8 +110,13 @@ def plan_import(data: bytes) -> ImportPlan:
             is_professional=False,
         ), variant.id if variant else None, label)
         add = row.get("add_stock", "")
+        lot = None
         if add and (not add.isdigit() or int(add) > 100_000):
             problems.append(f"{label}add_stock must be a whole number of units from 0 to 100,000.")
+        elif add and int(add) > 0:
+            lot, wrong = read_lot(f"Line {line}", row.get("lot", ""), row.get("expires", ""), "", row.get("pao_months", ""),
+                                  on=today())
+            problems += wrong
         slug = row.get("product_slug", "").lower()
         product = products.get(slug)
         if variant is not None and variant.product.slug != slug:
@@ -126,7 +135,7 @@ def plan_import(data: bytes) -> ImportPlan:
             plan.errors += problems
             continue
         values["is_professional"] = values["amount"] >= 500 if variant is None else variant.is_professional
-        plan.rows.append({"line": line, "sku": sku, "slug": slug, "values": values, "add": int(add or 0)})
+        plan.rows.append({"line": line, "sku": sku, "slug": slug, "values": values, "add": int(add or 0), "lot": lot})
         if variant is None:
             plan.changes.append(f"New size {sku} ({values['size_label']}) at {format_money(values['price_pence'])}")
         else:
@@ -136,7 +145,7 @@ def plan_import(data: bytes) -> ImportPlan:
                     shown = (lambda p: format_money(p) if p is not None else "none") if key.endswith("pence") else str
                     plan.changes.append(f"{sku}: {key.replace('_pence', '').replace('_', ' ')} {shown(old)} → {shown(new)}")
         if add and add != "0":
-            plan.changes.append(f"{sku}: receive {add} units")
+            plan.changes.append(f"{sku}: receive {add} units into lot {lot.code}" if lot else f"{sku}: receive {add} units")
     plan.new_products = new_products
     plan.categories = categories
     return plan
@@ -162,7 +171,12 @@ def apply_import(data: bytes, filename: str, *, actor) -> ImportPlan:
                 setattr(variant, key, value)
             db.session.flush()
             if row["add"]:
-                record_stock(variant.id, row["add"], "received", user_id=actor.id, note=f"CSV import {filename[:60]}")
+                _, wrong = receive_lot(variant, row["lot"], row["add"], supplier="", delivery_ref=f"CSV {filename[:60]}",
+                                       on=today(), user_id=actor.id, note=f"CSV import {filename[:60]}, lot {row['lot'].code}")
+                if wrong:  # the lot is recorded with other dates, or is off sale: nothing is imported
+                    db.session.rollback()
+                    plan.errors.append(f"Line {row['line']}: {wrong}")
+                    return plan
         record_audit(actor, "catalogue.import", ("csv", filename[:60]), {}, {"changes": plan.changes[:200]},
                      summary=f"imported {len(plan.rows)} rows from {filename[:60]}")
         db.session.commit()

@@ -58,12 +58,19 @@ def forget_old_email_texts(now: datetime) -> str:
     return forget(now)
 
 
+def check_lot_expiry(now: datetime) -> str:
+    from shop.inventory.expiry import check_expiry
+
+    return check_expiry(now)
+
+
 JOBS = [
     Job("release-expired-checkouts", timedelta(minutes=1), release_expired_checkouts),
     Job("care-plan-alerts", timedelta(minutes=5), alert_care_plan_practitioners),
     Job("refill-reminders", timedelta(hours=1), remind_refills),
     Job("remove-unconfirmed-accounts", timedelta(hours=1), remove_unconfirmed_accounts),
     Job("forget-old-email-texts", timedelta(hours=1), forget_old_email_texts),
+    Job("lot-expiry", timedelta(hours=1), check_lot_expiry),
 ]
 
 

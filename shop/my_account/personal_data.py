@@ -165,6 +165,7 @@ def erase_personal_data(email: str, actor: User | str | None, asked_by: str) -> 
         _remove_what_the_account_holds(user)
     db.session.execute(delete(BackInStockRequest).where(BackInStockRequest.email == email))
     db.session.execute(delete(Message).where(Message.recipient == email))
+    _forget_in_recalls_and_reactions(email, user)
     _scrub_text(sorted(names, key=len, reverse=True), [o.id for o in orders])
     user_id = user.id if user is not None else None
     if user is not None:
@@ -179,6 +180,18 @@ def erase_personal_data(email: str, actor: User | str | None, asked_by: str) -> 
                  summary=f"personal data erased{' for account #' + str(user_id) if user_id else ' for a guest'}, asked by {asked_by}")
     db.session.commit()
     return len(orders)
+
+
+def _forget_in_recalls_and_reactions(email: str, user: User | None) -> None:
+    """A reaction report stays (a safety record the responsible person must keep) without who made it;
+    the record that a recall notice went to this address goes with the notice itself."""
+    from shop.recalls.models import ReactionReport, RecallNotice
+
+    reporter = ReactionReport.email == email
+    if user is not None:
+        reporter = or_(reporter, ReactionReport.user_id == user.id)
+    db.session.execute(update(ReactionReport).where(reporter).values(email="", user_id=None))
+    db.session.execute(delete(RecallNotice).where(RecallNotice.email == email))
 
 
 def _remove_what_the_account_holds(user: User) -> None:

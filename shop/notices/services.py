@@ -1,6 +1,6 @@
 """Back-in-stock requests: asking, confirming, the notice when stock comes back, unsubscribing.
 
-The notice is recorded by the stock change itself (shop/inventory/services.py `_move` calls
+The notice is recorded by the stock change itself (shop/inventory/ledger.py `stock_changed` calls
 `notify_back_in_stock` when a size goes from 0 to more), in its transaction: the delivery and
 its notices commit together or not at all, the subscriber hears within the worker's next poll,
 and no periodic job has to remember which sizes it has already looked at.

@@ -18,7 +18,7 @@ from shop.csvsafe import cell
 from shop.extensions import db
 from shop.messages.outbox import record_message
 from shop.orders.closing import close_checkout_or_honour_payment
-from shop.orders.models import Order, OrderEvent
+from shop.orders.models import Order, OrderEvent, OrderLine
 from shop.orders.services import release_order
 from shop.orders.status import MONEY_TAKEN, STATUSES, OrderStatus
 from shop.payments.gateway import Gateway
@@ -123,7 +123,7 @@ def find_orders(filters: OrderFilters, per_page: int = PER_PAGE) -> tuple[list[O
 
 def get_order(order_id: int) -> Order | None:
     return db.session.scalar(
-        select(Order).where(Order.id == order_id).options(selectinload(Order.lines), selectinload(Order.events))
+        select(Order).where(Order.id == order_id).options(selectinload(Order.lines).selectinload(OrderLine.lot_allocations), selectinload(Order.events))
     )
 
 

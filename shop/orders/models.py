@@ -148,6 +148,9 @@ class OrderLine(db.Model):
     discount_label: Mapped[str | None] = mapped_column(String(200))
 
     order: Mapped[Order] = relationship(back_populates="lines")
+    # The lots this line's units came from (shop/inventory/lots.py writes them; read-only here).
+    lot_allocations: Mapped[list["LotAllocation"]] = relationship(  # noqa: F821 - defined in shop.inventory
+        order_by="LotAllocation.id", viewonly=True)
 
     @property
     def line_total_pence(self) -> int:

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from shop.audit.services import record_audit
 from shop.extensions import db
 from shop.inventory.models import StockMovement
+from shop.inventory.lots import written_off_units
 from shop.inventory.services import return_to_stock
 from shop.money import format_money
 from shop.orders.models import REFUND_REASONS, Order, OrderEvent, OrderRefund
@@ -36,25 +37,29 @@ def refunds_of(order_id: int) -> list[OrderRefund]:
 
 
 def returned_units(order_id: int) -> dict[int, int]:
-    """Units of each variant already put back on the shelf from this order."""
+    """Units of each variant already back from this order: put on the shelf again or written off."""
     rows = db.session.execute(
-        select(StockMovement.variant_id, func.sum(StockMovement.delta))
+        select(StockMovement.variant_id, func.sum(StockMovement.lot_delta))
         .where(StockMovement.order_id == order_id, StockMovement.reason == "returned")
         .group_by(StockMovement.variant_id)
     ).all()
-    return {variant_id: int(total) for variant_id, total in rows}
+    back = {variant_id: int(total) for variant_id, total in rows}
+    for variant_id, units in written_off_units(order_id).items():
+        back[variant_id] = back.get(variant_id, 0) + units
+    return back
 
 
 def refund_order(order_id: int, amount_pence: int, reason: str, note: str, restock: dict[int, int], attempt: str,
-                 *, gateway: Gateway, actor) -> tuple[OrderRefund, bool]:
-    """Refund `amount_pence` of a paid order and optionally put units back in stock.
+                 *, gateway: Gateway, actor, write_off: bool = False) -> tuple[OrderRefund, bool]:
+    """Refund `amount_pence` of a paid order and optionally take units back.
 
-    `restock` maps variant id to units returned. Returns (the refund, True if this call made it);
+    `restock` maps variant id to units returned: into the lots they came from, or, with
+    `write_off` (opened cosmetics are not resold), counted against those lots and destroyed. Returns (the refund, True if this call made it);
     the same attempt again returns the first refund and False. Raises RefundError for a refusal
     of ours, PaymentError when the gateway refuses or cannot be reached (nothing is recorded).
     """
     try:
-        record, made = _refund(order_id, amount_pence, reason, note, restock, attempt, gateway, actor)
+        record, made = _refund(order_id, amount_pence, reason, note, restock, attempt, gateway, actor, write_off)
     except Exception:
         db.session.rollback()  # a refusal leaves nothing behind, and lets go of the order's row lock
         raise
@@ -75,7 +80,7 @@ def _tell_the_customer(order: Order, record: "OrderRefund") -> None:
                    kind="order_refunded", about=order)
 
 
-def _refund(order_id, amount_pence, reason, note, restock, attempt, gateway, actor):
+def _refund(order_id, amount_pence, reason, note, restock, attempt, gateway, actor, write_off=False):
     if not ATTEMPT.match(attempt or ""):
         raise RefundError("This refund form is out of date. Please open the order again.")
     key = f"order-{order_id}-refund-{attempt}"
@@ -129,16 +134,17 @@ def _refund(order_id, amount_pence, reason, note, restock, attempt, gateway, act
     total = db.session.scalar(select(func.sum(OrderRefund.amount_pence)).where(OrderRefund.order_id == order.id))
     record_refund(order.payment_intent_id, max(total, order.refunded_pence + refund.amount))
     if restock:
-        return_to_stock(restock, order_id=order.id, user_id=actor.id, note=f"refund {refund.id}")
+        return_to_stock(restock, order_id=order.id, user_id=actor.id, note=f"refund {refund.id}", write_off=write_off)
     db.session.add(OrderEvent(order_id=order.id, from_status=order.status, to_status=order.status,
                               note=f"refunded {format_money(refund.amount)} ({REFUND_REASONS[reason].lower()})"
-                                   + (f", {sum(restock.values())} unit(s) back in stock" if restock else "")
+                                   + (f", {sum(restock.values())} unit(s) {'written off' if write_off else 'back in stock'}" if restock else "")
                                    + (f": {note}" if note else "")))
     db.session.refresh(order)
     skus = {line.variant_id: line.sku for line in order.lines}
     record_audit(actor, "order.refund", order, before,
                  {"refunded_pence": order.refunded_pence, "status": order.status, "refund": refund.id,
-                  "returned_to_stock": [f"{units} × {skus.get(vid, vid)}" for vid, units in sorted(restock.items())]},
+                  ("written_off" if write_off else "returned_to_stock"):
+                      [f"{units} × {skus.get(vid, vid)}" for vid, units in sorted(restock.items())]},
                  summary=f"refunded {format_money(refund.amount)} on {order.number}")
     _tell_the_customer(order, record)
     db.session.commit()

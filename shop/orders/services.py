@@ -14,11 +14,12 @@ from shop.catalog.models import Product
 from shop.clock import utcnow
 from shop.extensions import db
 from shop.guides.models import Guide
+from shop.inventory.lots import confirm_allocation
 from shop.inventory.services import OutOfStock, hold_stock, release_stock
 from shop.messages.outbox import record_message
 from shop.orders.emails import confirmation_context
 from shop.money import format_money
-from shop.orders.models import Order, OrderEvent
+from shop.orders.models import Order, OrderEvent, OrderLine
 from shop.orders.status import HOLD_RELEASED, STOCK_HELD, OrderStatus
 from shop.payments.gateway import CheckoutSession
 
@@ -120,10 +121,21 @@ def _apply(order: Order, session: CheckoutSession, livemode: bool) -> bool:
 
     paid = {"paid_at": utcnow(), "payment_intent_id": session.payment_intent}
     if order.status in STOCK_HELD:
-        return transition(order, OrderStatus.PAID, STOCK_HELD, "payment received", **paid)
+        if not transition(order, OrderStatus.PAID, STOCK_HELD, "payment received", **paid):
+            return False
+        _confirm_lots(order)
+        return True
     if order.status in HOLD_RELEASED:
         return _pay_after_release(order, paid)
     return False
+
+
+def _confirm_lots(order: Order) -> None:
+    """Lots that left sale while the checkout was open are swapped (shop/inventory/lots.py); what cannot be is noted."""
+    for problem in confirm_allocation(order.id, utcnow().date()):
+        db.session.add(OrderEvent(order_id=order.id, from_status=order.status, to_status=order.status,
+                                  note=f"check before packing: {problem}"))
+    db.session.flush()
 
 
 def _pay_after_release(order: Order, paid: dict) -> bool:
@@ -183,7 +195,7 @@ def record_refund(payment_intent: str, amount_refunded: int) -> Order | None:
 
 def order_by_token(token: str) -> Order:
     order = db.session.scalar(
-        select(Order).where(Order.token == token).options(selectinload(Order.lines))
+        select(Order).where(Order.token == token).options(selectinload(Order.lines).selectinload(OrderLine.lot_allocations))
     ) if token and len(token) <= 64 else None
     if order is None:
         raise OrderNotFound(token)

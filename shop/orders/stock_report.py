@@ -8,6 +8,7 @@ import io
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
 
 from shop.accounts.models import User
 from shop.catalog.models import Product, Variant
@@ -90,6 +91,7 @@ def movements_of(variant_id: int, limit: int = 200) -> list[MovementRow]:
         .outerjoin(User, User.id == StockMovement.user_id)
         .outerjoin(Order, Order.id == StockMovement.order_id)
         .where(StockMovement.variant_id == variant_id)
+        .options(joinedload(StockMovement.lot))
         .order_by(StockMovement.id.desc())
         .limit(limit)
     ).all()

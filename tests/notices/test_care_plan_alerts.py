@@ -58,7 +58,7 @@ def test_a_size_running_out_tells_the_practitioner_once_per_live_plan_however_of
     assert "Patients can't buy Arnica Balm at the moment (out of stock)." in page
 
     # back in stock: the editor says nothing; running out again is a new episode and a new email
-    receive_delivery([(balm.variants[0].sku, 3)], "PO-9", actor=admin)
+    receive_delivery([make.lot_line(balm.variants[0].sku, 3)], "PO-9", actor=admin)
     run_job(app, START + timedelta(minutes=65))
     assert "Patients can't buy" not in client.get(f"/plans/{knee.id}").get_data(as_text=True)
     adjust_stock(balm.variants[0].id, -3, "expired", "past date", actor=admin)

@@ -61,6 +61,7 @@ def _import_models():
     import shop.audit.models  # noqa: F401
     import shop.careplans.models  # noqa: F401
     import shop.catalog.models  # noqa: F401
+    import shop.delivery.models  # noqa: F401
     import shop.guides.models  # noqa: F401
     import shop.inventory.models  # noqa: F401
     import shop.messages.models  # noqa: F401

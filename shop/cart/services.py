@@ -9,7 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from shop.catalog.models import Product, Variant
+from shop.delivery.services import DeliveryOption, DeliveryQuote, quote_delivery
 from shop.extensions import db
+from shop.postcodes import POSTCODE_MESSAGE, PostcodeError, normalise_postcode
 
 
 class CartError(ValueError):
@@ -73,13 +75,21 @@ class CartLine:
 @dataclass
 class PricedCart:
     lines: list[CartLine]
-    shipping_pence: int
-    free_shipping_threshold_pence: int
     currency: str
     missing: int = 0  # lines whose variant no longer exists (dropped)
     problems: list[str] = field(default_factory=list)
     trade: bool = False
     plan: PlanDiscount | None = None  # the care plan some lines came from
+    quote: DeliveryQuote = field(default_factory=DeliveryQuote)  # the methods open to this parcel
+    delivery: DeliveryOption | None = None  # the one the buyer chose, priced now
+
+    @property
+    def shipping_pence(self) -> int:
+        return self.delivery.price_pence if self.delivery is not None else 0
+
+    @property
+    def weight_grams(self) -> int:
+        return sum(line.variant.shipping_weight_grams * line.quantity for line in self.lines)
 
     @property
     def care_plan_id(self) -> int | None:
@@ -110,12 +120,20 @@ class PricedCart:
         return not self.lines
 
     @property
-    def can_checkout(self) -> bool:
+    def lines_ok(self) -> bool:
         return bool(self.lines) and not any(line.problem for line in self.lines)
 
     @property
+    def can_checkout(self) -> bool:
+        return self.lines_ok and self.delivery is not None
+
+    @property
     def to_free_shipping_pence(self) -> int:
-        return max(0, self.free_shipping_threshold_pence - self.subtotal_pence)
+        """How much more makes the chosen method free (0 when it has no threshold or is free already)."""
+        threshold = self.delivery.free_over_pence if self.delivery is not None else None
+        if not threshold or self.delivery.made_free:
+            return 0
+        return max(0, threshold - self.subtotal_pence)
 
 
 def clean_cart(raw) -> dict[int, int]:
@@ -189,8 +207,33 @@ def remove_from_cart(cart: dict[int, int], variant_id: int) -> dict[int, int]:
     return {k: v for k, v in cart.items() if k != variant_id}
 
 
-def price_cart(cart: dict[int, int], *, flat_shipping_pence: int, free_shipping_threshold_pence: int, currency: str,
-               trade: bool = False, plan: PlanDiscount | None = None) -> PricedCart:
+@dataclass
+class DeliveryChoice:
+    postcode: str  # normalised, "" for none
+    method_code: str  # "" when the buyer still has to choose
+    notice: str = ""  # why a method chosen before was dropped
+
+
+def choose_delivery(postcode_text: str, method_code: str, cart: "PricedCart") -> DeliveryChoice:
+    """The postcode (normalised) and method to remember for this cart. A bad postcode is a CartError; a method
+    not open to this parcel at that postcode is dropped with a notice, so the buyer picks again from what is shown."""
+    postcode = ""
+    if postcode_text and postcode_text.strip():
+        try:
+            postcode = normalise_postcode(postcode_text)
+        except PostcodeError:
+            raise CartError(POSTCODE_MESSAGE) from None
+    quote = quote_delivery(postcode, weight_grams=cart.weight_grams, goods_pence=cart.subtotal_pence)
+    if not method_code or quote.option(method_code) is not None:
+        return DeliveryChoice(postcode, method_code)
+    where = f"to {postcode}" if postcode else "without a postcode"
+    return DeliveryChoice(postcode, "", f"That delivery method isn't available {where}: please choose one of those shown.")
+
+
+def price_cart(cart: dict[int, int], *, currency: str, trade: bool = False, plan: PlanDiscount | None = None,
+               postcode: str | None = None, delivery_method: str | None = None) -> PricedCart:
+    """The cart priced from the database now: lines, then delivery for its parcel to `postcode` by the
+    method chosen (none when that method is no longer open to it, so the buyer chooses again)."""
     variants = variants_by_id(cart.keys())
     lines = []
     for variant_id, quantity in cart.items():
@@ -212,14 +255,17 @@ def price_cart(cart: dict[int, int], *, flat_shipping_pence: int, free_shipping_
             line.can_buy = variant.stock_on_hand
         lines.append(line)
     lines.sort(key=lambda l: (l.variant.product.name, l.variant.amount))
-    subtotal = sum(line.line_total_pence for line in lines)
-    shipping = 0 if not lines or subtotal >= free_shipping_threshold_pence else flat_shipping_pence
-    return PricedCart(
+    priced = PricedCart(
         lines=lines,
-        shipping_pence=shipping,
-        free_shipping_threshold_pence=free_shipping_threshold_pence,
         currency=currency,
         missing=len(cart) - len(lines),
         trade=trade,
         plan=plan if plan is not None and any(line.from_plan for line in lines) else None,
     )
+    if lines:
+        try:
+            priced.quote = quote_delivery(postcode, weight_grams=priced.weight_grams, goods_pence=priced.subtotal_pence)
+        except PostcodeError:
+            priced.quote = quote_delivery(None, weight_grams=priced.weight_grams, goods_pence=priced.subtotal_pence)
+        priced.delivery = priced.quote.option(delivery_method)
+    return priced

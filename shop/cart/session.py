@@ -11,6 +11,7 @@ from flask import Flask, current_app, session
 from flask_login import current_user
 
 from shop.cart.services import PlanDiscount, PricedCart, clean_cart, price_cart
+from shop.orders.services import last_delivery_postcode
 
 # What a remembered plan reference is worth today: None when the link no longer works.
 PlanDiscountLookup = Callable[[object], PlanDiscount | None]
@@ -48,13 +49,29 @@ def trade_pricing() -> bool:
     return bool(current_user.is_authenticated and current_user.is_trade)
 
 
+def remember_delivery(postcode: str, method_code: str | None) -> None:
+    """The postcode (already normalised) and the method the buyer chose; the price is worked out on every view."""
+    session["delivery"] = {"postcode": postcode, "method": method_code or ""}
+
+
+def delivery_choice() -> tuple[str, str]:
+    """(postcode, method code) as chosen; a signed-in customer who chose nothing yet starts from their last address."""
+    chosen = session.get("delivery")
+    if isinstance(chosen, dict):
+        return str(chosen.get("postcode") or "")[:10], str(chosen.get("method") or "")[:40]
+    if current_user.is_authenticated:
+        return last_delivery_postcode(current_user.id), ""
+    return "", ""
+
+
 def priced_current_cart() -> PricedCart:
-    config = current_app.config
+    cart = current_cart()
+    postcode, method = delivery_choice() if cart else ("", "")
     return price_cart(
-        current_cart(),
-        flat_shipping_pence=config["SHIPPING_FLAT_PENCE"],
-        free_shipping_threshold_pence=config["FREE_SHIPPING_THRESHOLD_PENCE"],
-        currency=config["STORE_CURRENCY"],
+        cart,
+        currency=current_app.config["STORE_CURRENCY"],
         trade=trade_pricing(),
         plan=_plan_discount(),
+        postcode=postcode,
+        delivery_method=method,
     )

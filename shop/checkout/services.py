@@ -52,19 +52,20 @@ def start_checkout(
     hold_minutes: int,
     success_url: str,
     cancel_url_for,
-    shipping_label: str,
 ) -> CheckoutStarted:
     """Hold the stock and create the order in one transaction, then open a checkout session.
 
     If the gateway fails, the order is cancelled and the hold released before the error
     reaches the buyer: nothing stays pending.
     """
-    if not cart.can_checkout:
+    if not cart.lines_ok:
         raise CartNotReady("Please fix the items marked in your cart before checking out.")
+    if cart.delivery is None:
+        raise CartNotReady("Please enter your postcode and choose a delivery method before checking out.")
     hold_until = utcnow() + timedelta(minutes=hold_minutes)
     order = _order_from_cart(cart, gateway.name, email=email, user_id=user_id, hold_until=hold_until)
     _hold(order)
-    request = _gateway_request(order, shipping_label=shipping_label, success_url=success_url,
+    request = _gateway_request(order, success_url=success_url,
                                cancel_url=cancel_url_for(order.token), email=email)
     session = _open_session(order, gateway, request)
     return CheckoutStarted(order=order, redirect_url=session.url)
@@ -85,6 +86,7 @@ def _order_from_cart(cart: PricedCart, gateway_name: str, *, email, user_id, hol
         care_plan_id=cart.care_plan_id,
         **_plan_snapshot(cart),
         discount_pence=cart.discount_pence,
+        **_delivery_snapshot(cart),
         hold_expires_at=hold_until,
         lines=[
             OrderLine(
@@ -103,6 +105,16 @@ def _order_from_cart(cart: PricedCart, gateway_name: str, *, email, user_id, hol
     )
 
 
+def _delivery_snapshot(cart: PricedCart) -> dict:
+    """The delivery as charged: the payment page shows it and the collected address is checked against its zone."""
+    chosen = cart.delivery
+    return {"delivery_method_code": chosen.method_code, "delivery_method_name": chosen.name,
+            "delivery_kind": chosen.kind, "delivery_zone_code": chosen.zone_code, "delivery_zone_name": chosen.zone_name,
+            "delivery_postcode": "" if chosen.is_collection else cart.quote.postcode,
+            "delivery_min_days": chosen.min_days, "delivery_max_days": chosen.max_days,
+            "delivery_estimate": chosen.estimate, "parcel_weight_grams": cart.weight_grams}
+
+
 def _hold(order: Order) -> None:
     """Create the order and hold its stock in one transaction; OutOfStock leaves nothing behind."""
     try:
@@ -115,7 +127,7 @@ def _hold(order: Order) -> None:
         raise
 
 
-def _gateway_request(order: Order, *, shipping_label: str, success_url: str, cancel_url: str, email) -> CheckoutRequest:
+def _gateway_request(order: Order, *, success_url: str, cancel_url: str, email) -> CheckoutRequest:
     """What the payment page is asked to charge, from the order alone."""
     return CheckoutRequest(
         order_id=order.id,
@@ -129,7 +141,11 @@ def _gateway_request(order: Order, *, shipping_label: str, success_url: str, can
             for line in order.lines
         ],
         shipping_pence=order.shipping_pence,
-        shipping_label=shipping_label,
+        shipping_label=order.delivery_method_name,
+        shipping_min_days=order.delivery_min_days,
+        shipping_max_days=order.delivery_max_days,
+        collect_address=not order.is_collection,  # click & collect: nothing to post, so no address asked
+        postcode=order.delivery_postcode,
         success_url=success_url,
         cancel_url=cancel_url,
         # A few seconds over the hold so Stripe's 30-minute minimum is always met.

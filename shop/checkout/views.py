@@ -43,7 +43,6 @@ def start():
             hold_minutes=current_app.config["CHECKOUT_HOLD_MINUTES"],
             success_url=url_for("checkout.success", _external=True) + "?session_id={CHECKOUT_SESSION_ID}",
             cancel_url_for=lambda token: url_for("checkout.cancel", order=token, _external=True),
-            shipping_label="UK delivery",
         )
     except CartNotReady as error:
         return render_cart([str(error)], 409)

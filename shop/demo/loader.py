@@ -7,6 +7,8 @@ from sqlalchemy import delete, func, select
 
 from shop.audit.services import record_audit
 from shop.catalog.models import Category, Flag, Product, Variant, product_flags
+from shop.delivery.loading import load_standard_delivery
+from shop.delivery.weights import estimated_shipping_grams
 from shop.demo import catalogue
 from shop.extensions import db
 from shop.guides.models import Guide, product_guides
@@ -55,6 +57,9 @@ def clear_catalogue() -> None:
 
 
 def load_demo(reset: bool = False) -> LoadResult:
+    # Delivery methods and zones are loaded once, into an empty store or one from before they existed.
+    if load_standard_delivery():
+        db.session.commit()
     if reset:
         clear_catalogue()
     elif db.session.scalar(select(func.count(Product.id))):
@@ -101,6 +106,7 @@ def load_demo(reset: bool = False) -> LoadResult:
                     trade_price_pence=v.get("trade"),
                     stock_on_hand=0,
                     is_professional=v.get("professional", False),
+                    shipping_weight_grams=estimated_shipping_grams(v["amount"], data["container"]),
                 )
             )
             variant_count += 1

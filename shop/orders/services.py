@@ -15,7 +15,8 @@ from shop.clock import utcnow
 from shop.extensions import db
 from shop.guides.models import Guide
 from shop.inventory.services import OutOfStock, hold_stock, release_stock
-from shop.messages.outbox import record_message
+from shop.delivery.services import zone_code_of
+from shop.messages.outbox import links_to_the_shop, record_message
 from shop.orders.emails import confirmation_context
 from shop.money import format_money
 from shop.orders.models import Order, OrderEvent
@@ -69,6 +70,14 @@ def flag_for_review(order: Order, reason: str) -> bool:
     )
 
 
+def last_delivery_postcode(user_id: int) -> str:
+    """The postcode of the customer's latest order that was delivered somewhere ("" if none)."""
+    return db.session.scalar(
+        select(Order.ship_postcode).where(Order.user_id == user_id, Order.ship_postcode != "")
+        .order_by(Order.id.desc()).limit(1)
+    ) or ""
+
+
 def find_order_by_session_id(session_id: str) -> Order:
     order = db.session.scalar(select(Order).where(Order.checkout_session_id == session_id)) if session_id else None
     if order is None:
@@ -89,6 +98,31 @@ def mismatches(order: Order, session: CheckoutSession, livemode: bool) -> list[s
     return problems
 
 
+def delivery_mismatches(order: Order, session: CheckoutSession) -> list[str]:
+    """The address the payment page collected must be in the zone the delivery was charged for: a mainland
+    rate paid for a Shetland address is never shipped at a loss without someone deciding."""
+    if order.is_collection or not order.delivery_zone_code:
+        return []
+    collected = session.shipping.postal_code
+    zone = zone_code_of(collected) if collected else None
+    if zone == order.delivery_zone_code:
+        return []
+    where = f"postcode {collected}" if collected else "no postcode"
+    return [f"delivery was charged for {order.delivery_zone_name or order.delivery_zone_code} "
+            f"({order.delivery_postcode}), but the address collected has {where}, "
+            + (f"in zone {zone}" if zone else "outside every zone we deliver to")]
+
+
+def _tell_admins_of_review(order: Order) -> None:
+    """Every admin is emailed, with the flag, so a flagged order is looked at before anything ships."""
+    from shop.accounts.models import User
+
+    with links_to_the_shop():
+        text = render_template("email/order_flagged.txt", order=order)
+    for email in db.session.scalars(select(User.email).where(User.role == "admin").order_by(User.id)):
+        record_message(email, f"Order {order.number} needs review", text, kind="order_flagged", about=order)
+
+
 def apply_checkout_session(order: Order, session: CheckoutSession, *, livemode: bool) -> bool:
     """Bring the order in line with what the gateway says. True if this call made it paid; then its
     confirmation is recorded too, so the paid order and its email commit together or not at all."""
@@ -106,12 +140,13 @@ def _apply(order: Order, session: CheckoutSession, livemode: bool) -> bool:
         return False
 
     _record_buyer(order, session)
-    problems = mismatches(order, session, livemode)
+    problems = mismatches(order, session, livemode) + delivery_mismatches(order, session)
     if session.payment_status not in ("paid", "unpaid"):
         problems.append(f"unexpected payment status {session.payment_status!r}")
     if problems:
         log.warning("order %s flagged: %s", order.number, "; ".join(problems))
-        flag_for_review(order, "; ".join(problems))
+        if flag_for_review(order, "; ".join(problems)):
+            _tell_admins_of_review(order)
         return False
 
     if session.payment_status == "unpaid":

@@ -5,6 +5,7 @@ the very same order, stock and email code.
 """
 import json
 import secrets
+from dataclasses import replace
 from datetime import datetime, timezone
 
 from shop.extensions import db
@@ -20,7 +21,7 @@ from shop.payments.gateway import (
 )
 from shop.payments.models import DemoCheckoutSession
 
-DEMO_ADDRESS = Address(name="Demo Buyer", line1="1 Demo Street", city="Leeds", postal_code="LS1 1AA", country="GB")
+DEMO_ADDRESS = Address(name="Demo Buyer", line1="1 Demo Street", city="Demo Town", postal_code="LS1 1AA", country="GB")
 
 
 class DemoGateway:
@@ -44,6 +45,7 @@ class DemoGateway:
             success_url=request.success_url,
             cancel_url=request.cancel_url,
             expires_at=datetime.fromtimestamp(request.expires_at, timezone.utc).replace(tzinfo=None),
+            ship_postcode=(request.postcode or DEMO_ADDRESS.postal_code) if request.collect_address else "",
         )
         db.session.add(row)
         db.session.flush()
@@ -87,7 +89,7 @@ class DemoGateway:
             order_ref=str(row.order_id),
             payment_intent=("demo_pi_" + row.id[8:]) if paid else None,
             email=row.email or ("demo-buyer@example.com" if paid else None),
-            shipping=DEMO_ADDRESS if paid else Address(),
+            shipping=replace(DEMO_ADDRESS, postal_code=row.ship_postcode) if paid and row.ship_postcode else Address(),
         )
 
 

@@ -40,6 +40,10 @@ class CheckoutRequest:
     expires_at: int  # unix time
     idempotency_key: str
     email: str | None = None
+    shipping_min_days: int | None = None  # the delivery estimate, in working days
+    shipping_max_days: int | None = None
+    collect_address: bool = True  # False for click & collect
+    postcode: str = ""  # the postcode the delivery was priced for (the demo page fills its address with it)
 
 
 @dataclass

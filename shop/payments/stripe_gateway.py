@@ -48,16 +48,8 @@ class StripeGateway:
                 }
                 for line in request.lines
             ],
-            "shipping_address_collection": {"allowed_countries": ["GB"]},
-            "shipping_options": [
-                {
-                    "shipping_rate_data": {
-                        "type": "fixed_amount",
-                        "display_name": request.shipping_label,
-                        "fixed_amount": {"amount": request.shipping_pence, "currency": request.currency},
-                    }
-                }
-            ],
+            # The one method the buyer chose in the cart, at the price the order was charged.
+            "shipping_options": [{"shipping_rate_data": _shipping_rate(request)}],
             "success_url": request.success_url,
             "cancel_url": request.cancel_url,
             "client_reference_id": str(request.order_id),
@@ -65,6 +57,8 @@ class StripeGateway:
             "payment_intent_data": {"metadata": {"order_id": str(request.order_id), "order_number": request.order_number}},
             "expires_at": request.expires_at,
         }
+        if request.collect_address:
+            params["shipping_address_collection"] = {"allowed_countries": ["GB"]}
         if request.email:
             params["customer_email"] = request.email
         session = self._call(
@@ -122,6 +116,18 @@ class StripeGateway:
         except stripe.StripeError as error:
             log.warning("stripe unavailable: %s", error.__class__.__name__)
             raise PaymentError(UNAVAILABLE) from error
+
+
+def _shipping_rate(request: CheckoutRequest) -> dict:
+    rate = {
+        "type": "fixed_amount",
+        "display_name": request.shipping_label[:100],
+        "fixed_amount": {"amount": request.shipping_pence, "currency": request.currency},
+    }
+    if request.shipping_min_days is not None and request.shipping_max_days is not None:
+        rate["delivery_estimate"] = {"minimum": {"unit": "business_day", "value": request.shipping_min_days},
+                                     "maximum": {"unit": "business_day", "value": request.shipping_max_days}}
+    return rate
 
 
 def session_from_dict(data: dict) -> CheckoutSession:

@@ -859,6 +859,14 @@ class StripeDouble:
                                code="parameter_invalid_integer")
             if not fixed.get("currency"):
                 raise _missing(f"{base}[fixed_amount][currency]")
+            estimate = rate.get("delivery_estimate") or {}
+            for bound in ("minimum", "maximum"):
+                if bound in estimate:
+                    if "unit" not in estimate[bound] or "value" not in estimate[bound]:
+                        raise _missing(f"{base}[delivery_estimate][{bound}][{'unit' if 'unit' not in estimate[bound] else 'value'}]")
+                    if estimate[bound]["value"] < 1:
+                        raise _invalid(f"{base}[delivery_estimate][{bound}][value]", "This value must be greater than 0.",
+                                       code="parameter_invalid_integer")
             rate_currency = self._currency(fixed["currency"], f"{base}[fixed_amount][currency]")
             if rate_currency != currency:
                 raise _invalid(
@@ -1057,14 +1065,15 @@ class StripeDouble:
 
     # ----------------------------------------------------------------- "what happens at Stripe"
 
-    def complete(self, session_id, payment_status="paid", send_webhook=True) -> dict:
-        """The buyer pays on the hosted page. payment_status "unpaid" = a delayed method (bank debit)."""
-        result, event = self._complete(session_id, payment_status)
+    def complete(self, session_id, payment_status="paid", send_webhook=True, address=None) -> dict:
+        """The buyer pays on the hosted page. payment_status "unpaid" = a delayed method (bank debit).
+        `address` (fields of TEST_ADDRESS) is the delivery address the buyer types, when one is collected."""
+        result, event = self._complete(session_id, payment_status, address)
         if send_webhook and self.webhook_url:
             self.deliver(event)
         return result
 
-    def _complete(self, session_id, payment_status):
+    def _complete(self, session_id, payment_status, typed_address=None):
         if payment_status not in ("paid", "unpaid"):
             raise ValueError("payment_status must be 'paid' or 'unpaid'")
         with self._lock:
@@ -1076,10 +1085,12 @@ class StripeDouble:
                 payment_status, pi_id = "no_payment_required", None
             else:
                 pi_id = self._create_payment(session, paid=payment_status == "paid", now=now)
-            country = TEST_ADDRESS["country"]
+            country = (typed_address or {}).get("country") or TEST_ADDRESS["country"]
             allowed = (session["shipping_address_collection"] or {}).get("allowed_countries") or [country]
-            address = {**TEST_ADDRESS, "country": country if country in allowed else allowed[0]}
-            shipping = {"name": TEST_NAME, "address": dict(address)}
+            address = {**TEST_ADDRESS, **(typed_address or {}), "country": country if country in allowed else allowed[0]}
+            # Like Stripe: without shipping_address_collection no delivery address is asked for or returned.
+            collected = session["shipping_address_collection"] is not None
+            shipping = {"name": TEST_NAME, "address": dict(address)} if collected else None
             session.update(
                 status="complete",
                 payment_status=payment_status,
@@ -1095,7 +1106,7 @@ class StripeDouble:
                     "tax_exempt": "none",
                     "tax_ids": [],
                 },
-                collected_information={"shipping_details": shipping},
+                collected_information={"shipping_details": shipping} if collected else None,
                 shipping_details=copy.deepcopy(shipping),
             )
             event = self.event("checkout.session.completed", session)

@@ -66,6 +66,7 @@ def _import_models():
     import shop.inventory.models  # noqa: F401
     import shop.messages.models  # noqa: F401
     import shop.notices.models  # noqa: F401
+    import shop.offers.models  # noqa: F401
     import shop.orders.models  # noqa: F401
     import shop.payments.models  # noqa: F401
 

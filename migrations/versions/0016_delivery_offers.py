@@ -1,4 +1,5 @@
-"""delivery methods, zones and rates; a shipping weight on every size; the delivery an order was charged for
+"""delivery methods, zones and rates; a shipping weight on every size; the delivery an order was charged for;
+discount codes, their uses, and the code an order was sold with
 
 Revision ID: 0016
 Revises: 0014
@@ -106,8 +107,94 @@ def upgrade():
     with op.batch_alter_table('demo_checkout_sessions', schema=None) as batch_op:
         batch_op.alter_column('ship_postcode', server_default=None)
 
+    op.create_table('discount_codes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=40), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('percent_off', sa.Integer(), nullable=True),
+    sa.Column('amount_off_pence', sa.Integer(), nullable=True),
+    sa.Column('min_spend_pence', sa.Integer(), nullable=False),
+    sa.Column('valid_from', sa.DateTime(), nullable=True),
+    sa.Column('valid_until', sa.DateTime(), nullable=True),
+    sa.Column('max_uses', sa.Integer(), nullable=True),
+    sa.Column('max_uses_per_customer', sa.Integer(), nullable=True),
+    sa.Column('uses_taken', sa.Integer(), nullable=False),
+    sa.Column('first_order_only', sa.Boolean(), nullable=False),
+    sa.Column('scope', sa.String(length=20), nullable=False),
+    sa.Column('category_id', sa.Integer(), nullable=True),
+    sa.Column('applies_to_trade', sa.Boolean(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint("kind IN ('percent', 'fixed', 'free_delivery')", name=op.f('ck_discount_codes_kind')),
+    sa.CheckConstraint("scope IN ('all', 'category', 'products')", name=op.f('ck_discount_codes_scope')),
+    sa.CheckConstraint("kind != 'percent' OR (percent_off BETWEEN 1 AND 100)", name=op.f('ck_discount_codes_percent_in_range')),
+    sa.CheckConstraint("kind != 'fixed' OR amount_off_pence > 0", name=op.f('ck_discount_codes_amount_positive')),
+    sa.CheckConstraint('min_spend_pence >= 0', name=op.f('ck_discount_codes_min_spend_not_negative')),
+    sa.CheckConstraint('max_uses IS NULL OR max_uses > 0', name=op.f('ck_discount_codes_max_uses_positive')),
+    sa.CheckConstraint('max_uses_per_customer IS NULL OR max_uses_per_customer > 0', name=op.f('ck_discount_codes_per_customer_positive')),
+    sa.CheckConstraint('uses_taken >= 0', name=op.f('ck_discount_codes_uses_not_negative')),
+    sa.CheckConstraint("scope != 'category' OR category_id IS NOT NULL", name=op.f('ck_discount_codes_category_named')),
+    sa.ForeignKeyConstraint(['category_id'], ['categories.id'], name=op.f('fk_discount_codes_category_id_categories'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_discount_codes')),
+    sa.UniqueConstraint('code', name=op.f('uq_discount_codes_code'))
+    )
+    op.create_table('discount_code_products',
+    sa.Column('code_id', sa.Integer(), nullable=False),
+    sa.Column('product_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['code_id'], ['discount_codes.id'], name=op.f('fk_discount_code_products_code_id_discount_codes'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['product_id'], ['products.id'], name=op.f('fk_discount_code_products_product_id_products'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('code_id', 'product_id', name=op.f('pk_discount_code_products'))
+    )
+    with op.batch_alter_table('discount_code_products', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_discount_code_products_product_id'), ['product_id'], unique=False)
+    op.create_table('discount_uses',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('code_id', sa.Integer(), nullable=False),
+    sa.Column('order_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('email', sa.String(length=254), nullable=True),
+    sa.Column('discount_pence', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint("status IN ('reserved', 'used', 'released')", name=op.f('ck_discount_uses_status')),
+    sa.CheckConstraint('discount_pence >= 0', name=op.f('ck_discount_uses_discount_not_negative')),
+    sa.ForeignKeyConstraint(['code_id'], ['discount_codes.id'], name=op.f('fk_discount_uses_code_id_discount_codes'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_discount_uses_order_id_orders'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_discount_uses_user_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_discount_uses')),
+    sa.UniqueConstraint('order_id', name=op.f('uq_discount_uses_order_id'))
+    )
+    with op.batch_alter_table('discount_uses', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_discount_uses_code_id'), ['code_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_discount_uses_email'), ['email'], unique=False)
+        batch_op.create_index(batch_op.f('ix_discount_uses_user_id'), ['user_id'], unique=False)
+    with op.batch_alter_table('orders', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('discount_code', sa.String(length=40), nullable=True))
+        batch_op.add_column(sa.Column('code_discount_pence', sa.Integer(), nullable=False, server_default='0'))
+        batch_op.add_column(sa.Column('code_delivery_off_pence', sa.Integer(), nullable=False, server_default='0'))
+    with op.batch_alter_table('orders', schema=None) as batch_op:
+        batch_op.alter_column('code_discount_pence', server_default=None)
+        batch_op.alter_column('code_delivery_off_pence', server_default=None)
+        batch_op.create_check_constraint(
+            'code_discount_within_items',
+            'code_discount_pence >= 0 AND code_discount_pence <= subtotal_pence AND code_delivery_off_pence >= 0')
+
 
 def downgrade():
+    with op.batch_alter_table('orders', schema=None) as batch_op:
+        batch_op.drop_constraint('code_discount_within_items', type_='check')
+        batch_op.drop_column('code_delivery_off_pence')
+        batch_op.drop_column('code_discount_pence')
+        batch_op.drop_column('discount_code')
+    with op.batch_alter_table('discount_uses', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_discount_uses_user_id'))
+        batch_op.drop_index(batch_op.f('ix_discount_uses_email'))
+        batch_op.drop_index(batch_op.f('ix_discount_uses_code_id'))
+    op.drop_table('discount_uses')
+    with op.batch_alter_table('discount_code_products', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_discount_code_products_product_id'))
+    op.drop_table('discount_code_products')
+    op.drop_table('discount_codes')
     with op.batch_alter_table('demo_checkout_sessions', schema=None) as batch_op:
         batch_op.drop_column('ship_postcode')
     with op.batch_alter_table('orders', schema=None) as batch_op:

@@ -30,6 +30,10 @@ class DeliveryForm(FlaskForm):
     method = StringField("Delivery method", validators=[Length(max=40, message="Choose one of the delivery methods shown.")])
 
 
+class CodeForm(FlaskForm):
+    code = StringField("Discount code", validators=[Length(max=60, message="That code is too long: check it and try again.")])
+
+
 class CheckoutForm(FlaskForm):
     submit = SubmitField("Checkout")
 

@@ -11,6 +11,8 @@ from sqlalchemy.orm import joinedload
 from shop.catalog.models import Product, Variant
 from shop.delivery.services import DeliveryOption, DeliveryQuote, quote_delivery
 from shop.extensions import db
+from shop.offers.services import CodeDiscount, CodeLine, CodeRefused, price_code
+from shop.money import format_money
 from shop.postcodes import POSTCODE_MESSAGE, PostcodeError, normalise_postcode
 
 
@@ -82,10 +84,25 @@ class PricedCart:
     plan: PlanDiscount | None = None  # the care plan some lines came from
     quote: DeliveryQuote = field(default_factory=DeliveryQuote)  # the methods open to this parcel
     delivery: DeliveryOption | None = None  # the one the buyer chose, priced now
+    code_text: str = ""  # the discount code entered, as remembered
+    code: CodeDiscount | None = None  # the code as applied, when it is
+    code_problem: str = ""  # why the code entered does not apply now
+    code_note: str = ""  # which of a code and a care plan's discount was applied, and why
+
+    @property
+    def code_discount_pence(self) -> int:
+        return self.code.goods_off_pence if self.code is not None else 0
+
+    @property
+    def delivery_discount_pence(self) -> int:
+        """What a free-delivery code takes off the chosen method's price."""
+        if self.code is None or not self.code.free_delivery or self.delivery is None:
+            return 0
+        return self.delivery.price_pence
 
     @property
     def shipping_pence(self) -> int:
-        return self.delivery.price_pence if self.delivery is not None else 0
+        return (self.delivery.price_pence if self.delivery is not None else 0) - self.delivery_discount_pence
 
     @property
     def weight_grams(self) -> int:
@@ -109,7 +126,7 @@ class PricedCart:
 
     @property
     def total_pence(self) -> int:
-        return self.subtotal_pence + self.shipping_pence
+        return self.subtotal_pence - self.code_discount_pence + self.shipping_pence
 
     @property
     def item_count(self) -> int:
@@ -230,8 +247,18 @@ def choose_delivery(postcode_text: str, method_code: str, cart: "PricedCart") ->
     return DeliveryChoice(postcode, "", f"That delivery method isn't available {where}: please choose one of those shown.")
 
 
+@dataclass(frozen=True)
+class Buyer:
+    """Who is buying, for a code's rules: their account and email when signed in, and whether they ordered before."""
+
+    user_id: int | None = None
+    email: str | None = None
+    ordered_before: bool = False
+
+
 def price_cart(cart: dict[int, int], *, currency: str, trade: bool = False, plan: PlanDiscount | None = None,
-               postcode: str | None = None, delivery_method: str | None = None) -> PricedCart:
+               postcode: str | None = None, delivery_method: str | None = None, code: str = "",
+               now=None, buyer: Buyer = Buyer()) -> PricedCart:
     """The cart priced from the database now: lines, then delivery for its parcel to `postcode` by the
     method chosen (none when that method is no longer open to it, so the buyer chooses again)."""
     variants = variants_by_id(cart.keys())
@@ -263,9 +290,43 @@ def price_cart(cart: dict[int, int], *, currency: str, trade: bool = False, plan
         plan=plan if plan is not None and any(line.from_plan for line in lines) else None,
     )
     if lines:
-        try:
-            priced.quote = quote_delivery(postcode, weight_grams=priced.weight_grams, goods_pence=priced.subtotal_pence)
-        except PostcodeError:
-            priced.quote = quote_delivery(None, weight_grams=priced.weight_grams, goods_pence=priced.subtotal_pence)
-        priced.delivery = priced.quote.option(delivery_method)
+        _price_delivery(priced, postcode, delivery_method)
+        if code:
+            priced.code_text = code
+            _apply_code(priced, code, now=now, buyer=buyer, postcode=postcode, delivery_method=delivery_method)
     return priced
+
+
+def _price_delivery(priced: PricedCart, postcode: str | None, delivery_method: str | None) -> None:
+    # The free-over threshold is judged on the items as priced, before any code.
+    try:
+        priced.quote = quote_delivery(postcode, weight_grams=priced.weight_grams, goods_pence=priced.subtotal_pence)
+    except PostcodeError:
+        priced.quote = quote_delivery(None, weight_grams=priced.weight_grams, goods_pence=priced.subtotal_pence)
+    priced.delivery = priced.quote.option(delivery_method)
+
+
+def _apply_code(priced: PricedCart, text: str, *, now, buyer: Buyer, postcode, delivery_method) -> None:
+    """Price the code on the lines at their list prices. A code and a care plan's patient discount never
+    combine: whichever saves the buyer more is applied, and the cart says so."""
+    lines = [CodeLine(line.variant.product_id, line.product.category_id, line.list_price_pence * line.quantity)
+             for line in priced.lines]
+    try:
+        found = price_code(text, lines=lines, trade=priced.trade, now=now, user_id=buyer.user_id, email=buyer.email,
+                           ordered_before=buyer.ordered_before)
+    except CodeRefused as refused:
+        priced.code_problem = str(refused)
+        return
+    code_saves = found.goods_off_pence + (priced.delivery.price_pence if found.free_delivery and priced.delivery else 0)
+    plan_saves = priced.discount_pence
+    if plan_saves and plan_saves >= code_saves:
+        priced.code_note = (f"Your clinic's patient discount saves you {format_money(plan_saves)}, more than the code "
+                            f"{found.code} would ({format_money(code_saves)}), so we kept it: the two don't combine.")
+        return
+    if plan_saves:
+        for line in priced.lines:
+            line.discount_percent, line.discount_label = 0, ""
+        _price_delivery(priced, postcode, delivery_method)
+        priced.code_note = (f"The code {found.code} saves you {format_money(code_saves)}, more than your clinic's "
+                            f"patient discount ({format_money(plan_saves)}), so we applied the code instead: the two don't combine.")
+    priced.code = found

@@ -10,8 +10,9 @@ from typing import Callable
 from flask import Flask, current_app, session
 from flask_login import current_user
 
-from shop.cart.services import PlanDiscount, PricedCart, clean_cart, price_cart
-from shop.orders.services import last_delivery_postcode
+from shop.cart.services import Buyer, PlanDiscount, PricedCart, clean_cart, price_cart
+from shop.clock import utcnow
+from shop.orders.services import has_paid_order, last_delivery_postcode
 
 # What a remembered plan reference is worth today: None when the link no longer works.
 PlanDiscountLookup = Callable[[object], PlanDiscount | None]
@@ -64,9 +65,26 @@ def delivery_choice() -> tuple[str, str]:
     return "", ""
 
 
-def priced_current_cart() -> PricedCart:
+def remember_code(code: str | None) -> None:
+    """The discount code entered (normalised), or None to take it off; it is priced again on every view."""
+    if code:
+        session["offer_code"] = code
+    else:
+        session.pop("offer_code", None)
+
+
+def current_buyer() -> Buyer:
+    if not current_user.is_authenticated:
+        return Buyer()
+    return Buyer(user_id=current_user.id, email=current_user.email,
+                 ordered_before=has_paid_order(current_user.id, current_user.email))
+
+
+def priced_current_cart(code: str | None = None) -> PricedCart:
+    """The cart as this visitor sees it now; `code` prices it with a code just typed instead of the one remembered."""
     cart = current_cart()
     postcode, method = delivery_choice() if cart else ("", "")
+    code = code if code is not None else str(session.get("offer_code") or "")[:40]
     return price_cart(
         cart,
         currency=current_app.config["STORE_CURRENCY"],
@@ -74,4 +92,7 @@ def priced_current_cart() -> PricedCart:
         plan=_plan_discount(),
         postcode=postcode,
         delivery_method=method,
+        code=code if cart else "",
+        now=utcnow(),
+        buyer=current_buyer() if cart and code else Buyer(),
     )

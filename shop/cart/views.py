@@ -1,8 +1,9 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
-from shop.cart.forms import AddToCartForm, CheckoutForm, DeliveryForm, RemoveLineForm, UpdateLineForm, first_error
+from shop.cart.forms import AddToCartForm, CheckoutForm, CodeForm, DeliveryForm, RemoveLineForm, UpdateLineForm, first_error
 from shop.cart.services import CartError, add_to_cart, choose_delivery, remove_from_cart, set_quantity
-from shop.cart.session import current_cart, priced_current_cart, remember_delivery, save_cart
+from shop.cart.session import current_cart, priced_current_cart, remember_code, remember_delivery, save_cart
+from shop.offers.services import CodeRefused, normalise_code
 from shop.catalog.services import ProductNotFound, get_product_of_variant
 from shop.problems import Problem
 
@@ -40,6 +41,28 @@ def delivery():
         return render_cart(notice=choice.notice)
     if choice.notice:
         flash(choice.notice, "error")
+    return redirect(url_for("cart.view"), code=303)
+
+
+@bp.post("/code")
+def code():
+    """A discount code typed in the cart: kept only if it applies to this cart now, else the reason why."""
+    form = CodeForm()
+    if not form.validate():
+        return render_cart([Problem(first_error(form), "discount-code")], 400)
+    if request.form.get("remove"):
+        remember_code(None)
+        flash("The discount code is taken off.", "success")
+        return redirect(url_for("cart.view"), code=303)
+    try:
+        code = normalise_code(form.code.data)
+    except CodeRefused as refused:
+        return render_cart([Problem(str(refused), "discount-code")], 400)
+    priced = priced_current_cart(code=code)
+    if priced.code_problem:
+        return render_cart([Problem(priced.code_problem, "discount-code")], 400)
+    remember_code(code)
+    flash(priced.code_note or f"The code {code} is applied.", "success")
     return redirect(url_for("cart.view"), code=303)
 
 

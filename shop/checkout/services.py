@@ -10,6 +10,7 @@ from shop.cart.services import PricedCart
 from shop.clock import utcnow
 from shop.extensions import db
 from shop.inventory.services import OutOfStock, hold_stock
+from shop.offers.services import CodeRefused, reserve_code_use
 from shop.orders.closing import close_checkout_or_honour_payment
 from shop.orders.models import Order, OrderLine, WebhookEvent
 from shop.orders.services import (
@@ -52,6 +53,7 @@ def start_checkout(
     hold_minutes: int,
     success_url: str,
     cancel_url_for,
+    ordered_before: bool = False,
 ) -> CheckoutStarted:
     """Hold the stock and create the order in one transaction, then open a checkout session.
 
@@ -64,7 +66,7 @@ def start_checkout(
         raise CartNotReady("Please enter your postcode and choose a delivery method before checking out.")
     hold_until = utcnow() + timedelta(minutes=hold_minutes)
     order = _order_from_cart(cart, gateway.name, email=email, user_id=user_id, hold_until=hold_until)
-    _hold(order)
+    _hold(order, cart, ordered_before=ordered_before)
     request = _gateway_request(order, success_url=success_url,
                                cancel_url=cancel_url_for(order.token), email=email)
     session = _open_session(order, gateway, request)
@@ -87,6 +89,9 @@ def _order_from_cart(cart: PricedCart, gateway_name: str, *, email, user_id, hol
         **_plan_snapshot(cart),
         discount_pence=cart.discount_pence,
         **_delivery_snapshot(cart),
+        discount_code=cart.code.code if cart.code else None,
+        code_discount_pence=cart.code_discount_pence,
+        code_delivery_off_pence=cart.delivery_discount_pence,
         hold_expires_at=hold_until,
         lines=[
             OrderLine(
@@ -115,14 +120,19 @@ def _delivery_snapshot(cart: PricedCart) -> dict:
             "delivery_estimate": chosen.estimate, "parcel_weight_grams": cart.weight_grams}
 
 
-def _hold(order: Order) -> None:
-    """Create the order and hold its stock in one transaction; OutOfStock leaves nothing behind."""
+def _hold(order: Order, cart: PricedCart, *, ordered_before: bool) -> None:
+    """Create the order, hold its stock and reserve its code's use in one transaction; OutOfStock or
+    CodeRefused (the last use went to someone else) leaves nothing behind."""
     try:
         db.session.add(order)
         db.session.flush()
         hold_stock(order.quantities, order_id=order.id)
+        if cart.code is not None:
+            reserve_code_use(cart.code.code_id, order_id=order.id, user_id=order.user_id, email=order.email,
+                             discount_pence=cart.code_discount_pence + cart.delivery_discount_pence,
+                             ordered_before=ordered_before)
         db.session.commit()
-    except OutOfStock:
+    except (OutOfStock, CodeRefused):
         db.session.rollback()
         raise
 
@@ -141,7 +151,9 @@ def _gateway_request(order: Order, *, success_url: str, cancel_url: str, email) 
             for line in order.lines
         ],
         shipping_pence=order.shipping_pence,
-        shipping_label=order.delivery_method_name,
+        shipping_label=order.delivery_method_name + (f" (free with {order.discount_code})" if order.code_delivery_off_pence else ""),
+        discount_pence=order.code_discount_pence,
+        discount_name=order.discount_code or "",
         shipping_min_days=order.delivery_min_days,
         shipping_max_days=order.delivery_max_days,
         collect_address=not order.is_collection,  # click & collect: nothing to post, so no address asked

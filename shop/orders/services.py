@@ -7,7 +7,7 @@ transaction.
 import logging
 
 from flask import render_template
-from sqlalchemy import select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from shop.catalog.models import Product
@@ -16,6 +16,7 @@ from shop.extensions import db
 from shop.guides.models import Guide
 from shop.inventory.services import OutOfStock, hold_stock, release_stock
 from shop.delivery.services import zone_code_of
+from shop.offers.services import confirm_code_use, payment_problem, release_code_use
 from shop.messages.outbox import links_to_the_shop, record_message
 from shop.orders.emails import confirmation_context
 from shop.money import format_money
@@ -60,6 +61,7 @@ def release_order(order: Order, to_status: OrderStatus, note: str) -> bool:
     """Cancel, expire or fail an unpaid order and give its stock back, exactly once."""
     if transition(order, to_status, STOCK_HELD, note):
         release_stock(order.quantities, order_id=order.id, note=note)
+        release_code_use(order.id)  # the discount code's use goes back with the stock
         return True
     return False
 
@@ -68,6 +70,18 @@ def flag_for_review(order: Order, reason: str) -> bool:
     return transition(
         order, OrderStatus.NEEDS_REVIEW, STOCK_HELD + HOLD_RELEASED, reason, review_reason=reason
     )
+
+
+def has_paid_order(user_id: int | None, email: str | None, excluding: int | None = None) -> bool:
+    """Whether this customer (their account, or their email) has an order that was paid, for first-order codes."""
+    who = [c for c in (Order.user_id == user_id if user_id else None,
+                       func.lower(Order.email) == email.lower() if email else None) if c is not None]
+    if not who:
+        return False
+    query = select(Order.id).where(Order.paid_at.is_not(None), or_(*who))
+    if excluding is not None:
+        query = query.where(Order.id != excluding)
+    return db.session.scalar(query.limit(1)) is not None
 
 
 def last_delivery_postcode(user_id: int) -> str:
@@ -113,6 +127,15 @@ def delivery_mismatches(order: Order, session: CheckoutSession) -> list[str]:
             + (f"in zone {zone}" if zone else "outside every zone we deliver to")]
 
 
+def _code_mismatches(order: Order) -> list[str]:
+    """A guest's email is known only now: a code for first orders, or capped per customer, is checked against it."""
+    if not order.discount_code:
+        return []
+    problem = payment_problem(order.id, email=order.email, user_id=order.user_id,
+                              ordered_before=has_paid_order(order.user_id, order.email, excluding=order.id))
+    return [problem] if problem else []
+
+
 def _tell_admins_of_review(order: Order) -> None:
     """Every admin is emailed, with the flag, so a flagged order is looked at before anything ships."""
     from shop.accounts.models import User
@@ -128,6 +151,7 @@ def apply_checkout_session(order: Order, session: CheckoutSession, *, livemode: 
     confirmation is recorded too, so the paid order and its email commit together or not at all."""
     paid = _apply(order, session, livemode)
     if paid:
+        confirm_code_use(order.id, order.email)
         record_order_confirmation(order)
     return paid
 
@@ -140,7 +164,7 @@ def _apply(order: Order, session: CheckoutSession, livemode: bool) -> bool:
         return False
 
     _record_buyer(order, session)
-    problems = mismatches(order, session, livemode) + delivery_mismatches(order, session)
+    problems = mismatches(order, session, livemode) + delivery_mismatches(order, session) + _code_mismatches(order)
     if session.payment_status not in ("paid", "unpaid"):
         problems.append(f"unexpected payment status {session.payment_status!r}")
     if problems:

@@ -35,11 +35,13 @@ class DemoGateway:
         row = DemoCheckoutSession(
             id="demo_cs_" + secrets.token_urlsafe(18),
             order_id=request.order_id,
-            amount_total=sum(l.unit_amount * l.quantity for l in request.lines) + request.shipping_pence,
+            amount_total=sum(l.unit_amount * l.quantity for l in request.lines) - request.discount_pence + request.shipping_pence,
             currency=request.currency,
             email=request.email,
             lines_json=json.dumps(
                 [{"name": l.name, "description": l.description, "quantity": l.quantity, "unit_amount": l.unit_amount} for l in request.lines]
+                + ([{"name": f"Discount ({request.discount_name})", "description": "", "quantity": 1,
+                     "unit_amount": -request.discount_pence}] if request.discount_pence else [])
                 + [{"name": request.shipping_label, "description": "", "quantity": 1, "unit_amount": request.shipping_pence}]
             ),
             success_url=request.success_url,

@@ -59,6 +59,9 @@ class StripeGateway:
         }
         if request.collect_address:
             params["shipping_address_collection"] = {"allowed_countries": ["GB"]}
+        if request.discount_pence:
+            # A one-off coupon for this order's discount, so Stripe's page shows it as a discount.
+            params["discounts"] = [{"coupon": self._coupon(request)}]
         if request.email:
             params["customer_email"] = request.email
         session = self._call(
@@ -67,6 +70,16 @@ class StripeGateway:
             options={"idempotency_key": request.idempotency_key},
         )
         return _session(session)
+
+    def _coupon(self, request: CheckoutRequest) -> str:
+        coupon = self._call(
+            self.client.v1.coupons.create,
+            params={"amount_off": request.discount_pence, "currency": request.currency, "duration": "once",
+                    "max_redemptions": 1, "name": request.discount_name[:40] or "Discount",
+                    "metadata": {"order_id": str(request.order_id), "order_number": request.order_number}},
+            options={"idempotency_key": f"coupon-{request.idempotency_key}"},
+        )
+        return coupon.id
 
     def retrieve_checkout(self, session_id: str) -> CheckoutSession:
         return _session(self._call(self.client.v1.checkout.sessions.retrieve, session_id))

@@ -31,4 +31,4 @@ def _admins_only():
         return redirect(url_for("accounts.second_factor", next=back))
 
 
-from shop.admin import audit, catalogue, dashboard, data_requests, guides, inventory, messages, orders, practitioners  # noqa: E402,F401
+from shop.admin import audit, catalogue, dashboard, data_requests, delivery, guides, inventory, messages, offers, orders, practitioners  # noqa: E402,F401

@@ -14,6 +14,7 @@ from shop.extensions import db
 from shop.guides.models import Guide, product_guides
 from shop.inventory.models import StockMovement
 from shop.inventory.services import record_stock
+from shop.offers.models import DiscountCode
 from shop.orders.models import Order, OrderEvent, OrderLine
 from shop.payments.models import DemoCheckoutSession
 
@@ -56,9 +57,19 @@ def clear_catalogue() -> None:
         db.session.execute(delete(model))
 
 
+def _load_demo_codes() -> bool:
+    if db.session.scalar(select(func.count(DiscountCode.id))):
+        return False
+    db.session.add_all([
+        DiscountCode(code="WELCOME10", kind="percent", percent_off=10, min_spend_pence=2000, max_uses_per_customer=1),
+        DiscountCode(code="FREEDELIVERY", kind="free_delivery", min_spend_pence=3000),
+    ])
+    return True
+
+
 def load_demo(reset: bool = False) -> LoadResult:
-    # Delivery methods and zones are loaded once, into an empty store or one from before they existed.
-    if load_standard_delivery():
+    # Delivery methods and zones, and two demo codes, are loaded once, into an empty store or one from before they existed.
+    if load_standard_delivery() | _load_demo_codes():
         db.session.commit()
     if reset:
         clear_catalogue()

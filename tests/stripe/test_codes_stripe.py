@@ -121,3 +121,21 @@ def test_the_double_refuses_coupons_stripe_would_refuse(double):
                                ([{"coupon": coupon.id}, {"coupon": coupon.id}], "only specify one discount")]:
         with pytest.raises(stripe.InvalidRequestError, match=re.escape(message)):
             client.v1.checkout.sessions.create(params={**base, "discounts": discounts})
+
+
+def test_a_checkout_that_lapses_gives_its_use_back(client, double, cream):
+    from datetime import timedelta
+
+    from shop.checkout.services import release_expired
+    from shop.payments.services import get_gateway
+
+    capped = support.code("LAPSE", percent_off=10, max_uses=5)
+    add_to_cart(client, cream.variants[0].id, 1)
+    enter_code(client, "lapse")
+    checkout(client)
+    order = only_order()
+    with client.application.test_request_context():
+        assert release_expired(get_gateway(), now=order.hold_expires_at + timedelta(seconds=1)).released == 1
+    db.session.expire_all()
+    assert db.session.get(DiscountCode, capped.id).uses_taken == 0
+    assert db.session.scalars(select(DiscountUse.status)).all() == ["released"]

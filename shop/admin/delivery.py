@@ -5,8 +5,8 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from shop.admin import bp
-from shop.delivery.backoffice import DeliveryError, MethodFields, save_method
-from shop.delivery.models import DeliveryMethod
+from shop.delivery.backoffice import DeliveryError, MethodFields, save_method, save_zone_postcodes
+from shop.delivery.models import DeliveryMethod, DeliveryZone
 from shop.delivery.services import all_zones
 from shop.errors import found_or_404
 from shop.extensions import db
@@ -17,9 +17,23 @@ NEW_BAND_FIELD = re.compile(r"^new-(\d{1,9})$")
 
 
 @bp.get("/delivery")
-def delivery_methods():
+def delivery_methods(errors=None, typed=None, status=200):
     methods = db.session.scalars(select(DeliveryMethod).order_by(DeliveryMethod.position, DeliveryMethod.id)).all()
-    return render_template("admin/delivery_methods.html", methods=methods, zones=all_zones())
+    return render_template("admin/delivery_methods.html", methods=methods, zones=all_zones(), errors=errors,
+                           typed=typed or {}), status
+
+
+@bp.post("/delivery/zones/<int:zone_id>")
+def save_zone(zone_id):
+    found_or_404(db.session.get(DeliveryZone, zone_id))
+    text = request.form.get("postcodes", "")[:5000]
+    try:
+        zone = save_zone_postcodes(zone_id, text, actor=current_user)
+    except DeliveryError as error:
+        db.session.rollback()
+        return delivery_methods(error.problems, {zone_id: text}, 422)
+    flash(f"{zone.name}: {len(zone.postcodes)} postcode areas and districts saved.", "info")
+    return redirect(url_for("admin.delivery_methods") + f"#zone-{zone_id}", code=303)
 
 
 def _fields() -> MethodFields:

@@ -1,8 +1,9 @@
-"""Delivery methods and their rates in the back office: every change audited, in the same transaction."""
+"""Delivery methods, their rates and the zones' postcodes in the back office: every change audited, in the same transaction."""
+import re
 from dataclasses import dataclass, field
 
 from shop.audit.services import record_audit
-from shop.delivery.models import DeliveryMethod, DeliveryRate, DeliveryZone
+from shop.delivery.models import DeliveryMethod, DeliveryRate, DeliveryZone, ZonePostcode
 from shop.extensions import db
 from shop.money import parse_pounds, pounds_text
 from shop.problems import Problem
@@ -104,3 +105,36 @@ def save_method(method_id: int, fields: MethodFields, *, actor) -> DeliveryMetho
     record_audit(actor, "delivery.method_saved", method, before, _snapshot(method), summary=f"delivery method {method.name}")
     db.session.commit()
     return method
+
+
+_PREFIX = re.compile(r"^[A-Z]{1,2}([0-9][0-9A-Z]?)?$")
+
+
+def save_zone_postcodes(zone_id: int, text: str, *, actor) -> DeliveryZone:
+    """The postcode areas ("HS") and outward codes ("PA20") of one zone, typed as a list; audited.
+    A prefix already in another zone is refused: a postcode must be in one zone only."""
+    zone = db.session.get(DeliveryZone, zone_id)
+    typed = [p for p in re.split(r"[\s,;]+", (text or "").upper()) if p]
+    bad = sorted({p for p in typed if not _PREFIX.match(p)})
+    problems = []
+    if bad:
+        problems.append(Problem(f"Not a postcode area or district: {', '.join(bad[:10])}. Use areas like HS or districts like PA20.",
+                                f"zone-{zone_id}"))
+    elsewhere = db.session.query(ZonePostcode.prefix, DeliveryZone.name).join(ZonePostcode.zone).filter(
+        ZonePostcode.prefix.in_(typed), ZonePostcode.zone_id != zone_id).all()
+    if elsewhere:
+        problems.append(Problem("Already in another zone: " + ", ".join(f"{p} ({name})" for p, name in sorted(elsewhere)[:10]) + ".",
+                                f"zone-{zone_id}"))
+    if problems:
+        raise DeliveryError(problems)
+    before = {"postcodes": sorted(p.prefix for p in zone.postcodes)}
+    wanted = set(typed)
+    for row in list(zone.postcodes):
+        if row.prefix not in wanted:
+            zone.postcodes.remove(row)
+    have = {p.prefix for p in zone.postcodes}
+    zone.postcodes.extend(ZonePostcode(prefix=p) for p in sorted(wanted - have))
+    db.session.flush()
+    record_audit(actor, "delivery.zone_saved", zone, before, {"postcodes": sorted(wanted)}, summary=f"delivery zone {zone.name}")
+    db.session.commit()
+    return zone

@@ -51,3 +51,20 @@ def _form_of(html: str) -> dict:
     if 'name="active" value="1" checked' in html:
         form["active"] = "1"
     return form
+
+
+def test_an_admin_moves_a_district_between_zones_and_a_clash_is_refused(client):
+    signed_in(client)
+    ensure_delivery()
+    zones = {z.code: z for z in db.session.scalars(select(DeliveryZone))}
+    highlands = zones["highlands-islands"]
+    prefixes = " ".join(p.prefix for p in highlands.postcodes)
+    clash = post(client, f"/admin/delivery/zones/{highlands.id}", {"postcodes": prefixes + " LS hello!"})
+    html = clash.get_data(as_text=True)
+    assert clash.status_code == 422
+    assert "Not a postcode area or district: HELLO!" in html and "Already in another zone: LS (Mainland Great Britain)." in html
+    assert post(client, f"/admin/delivery/zones/{highlands.id}", {"postcodes": prefixes.replace("KA27 ", "")}).status_code == 303
+    db.session.expire_all()
+    assert quote_delivery("KA27 8AA", weight_grams=500, goods_pence=1000).zone_code == "mainland"  # back to its area
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "delivery.zone_saved")).one()
+    assert "KA27" in entry.before_json and "KA27" not in entry.after_json

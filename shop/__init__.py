@@ -61,11 +61,13 @@ def _import_models():
     import shop.audit.models  # noqa: F401
     import shop.careplans.models  # noqa: F401
     import shop.catalog.models  # noqa: F401
+    import shop.delivery.models  # noqa: F401
     import shop.guides.models  # noqa: F401
     import shop.inventory.models  # noqa: F401
     import shop.recalls.models  # noqa: F401
     import shop.messages.models  # noqa: F401
     import shop.notices.models  # noqa: F401
+    import shop.offers.models  # noqa: F401
     import shop.orders.models  # noqa: F401
     import shop.payments.models  # noqa: F401
 

@@ -26,6 +26,19 @@ def seed_demo(reset):
         )
 
 
+@shop_cli.command("seed-delivery")
+def seed_delivery():
+    """Load the UK delivery zones and the standard methods and rates (does nothing when any exist)."""
+    from shop.delivery.loading import load_standard_delivery
+    from shop.extensions import db
+
+    if load_standard_delivery():
+        db.session.commit()
+        click.echo("Loaded the delivery zones, methods and rates; edit them in the back office.")
+    else:
+        click.echo("Delivery zones or methods already exist; nothing loaded.")
+
+
 @shop_cli.command("create-admin")
 @click.argument("email")
 @click.option("--password", help="The admin's password (asked for when left out).")

@@ -47,8 +47,6 @@ class Config:
     STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY") or None
     STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET") or None
     STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE") or "https://api.stripe.com"
-    SHIPPING_FLAT_PENCE = _int("SHIPPING_FLAT_PENCE", 495)
-    FREE_SHIPPING_THRESHOLD_PENCE = _int("FREE_SHIPPING_THRESHOLD_PENCE", 5000)
     PRODUCTS_PER_PAGE = _int("PRODUCTS_PER_PAGE", 12)
     MAX_QUANTITY_PER_LINE = _int("MAX_QUANTITY_PER_LINE", 99)
     # Stripe's minimum for expires_at is 30 minutes; the hold lasts as long as the session.
@@ -128,8 +126,6 @@ class TestConfig(Config):
     STRIPE_API_BASE = "http://127.0.0.1:9"
     STORE_NAME = "Eucalypt & Co. Clinic Supply"
     PRODUCTS_PER_PAGE = 12
-    SHIPPING_FLAT_PENCE = 495
-    FREE_SHIPPING_THRESHOLD_PENCE = 5000
     # One round of PBKDF2: the suite hashes hundreds of passwords, and their strength is not what it tests.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1"
 

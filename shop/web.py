@@ -5,6 +5,7 @@ from flask_login import current_user
 from shop.cart.session import current_cart
 from shop.payments.services import demo_payments_on
 
+from shop.delivery.weights import format_weight
 from shop.money import format_money, vat_included
 from shop.guides.rendering import render_markdown
 
@@ -31,6 +32,10 @@ def register(app: Flask) -> None:
             return url_for("product_images.image", filename=product.image_filename)
         return url_for("catalog.product_art", slug=product.slug)
 
+    @app.template_filter("weight")
+    def weight_filter(grams):
+        return format_weight(grams)
+
     @app.template_filter("paragraphs")
     def paragraphs(text):
         return [p.strip() for p in (text or "").split("\n\n") if p.strip()]
@@ -41,8 +46,6 @@ def register(app: Flask) -> None:
             "store_name": app.config["STORE_NAME"],
             "store_email": app.config["STORE_EMAIL"],
             "store_phone": app.config["STORE_PHONE"],
-            "shipping_flat_pence": app.config["SHIPPING_FLAT_PENCE"],
-            "free_shipping_threshold_pence": app.config["FREE_SHIPPING_THRESHOLD_PENCE"],
             "url_for_page": url_for_page,
             "cart_count": sum(current_cart().values()) if "cart" in session else 0,
             "demo_payments": demo_payments_on(app.config),

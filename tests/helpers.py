@@ -45,7 +45,40 @@ def add_to_cart(client, variant_id, quantity=1, **extra):
 
 
 def checkout(client):
+    """Checkout as a buyer who already chose delivery; one who has not gets the standard delivery to Leeds."""
+    with client.session_transaction() as session:
+        chosen = session.get("delivery")
+    if not chosen:
+        choose_delivery(client)
     return client.post("/checkout", data={"csrf_token": csrf_token(client)})
+
+
+def ensure_delivery():
+    """The standard zones and the demo methods and rates, unless the test has its own."""
+    from shop.delivery.loading import load_standard_delivery
+
+    if load_standard_delivery():
+        db.session.commit()
+
+
+def deliver_by_standard(client, postcode="LS1 1AA"):
+    """The delivery choice put straight into the session, for tests of other things that open many carts
+    (the cart's form is tested in tests/delivery)."""
+    ensure_delivery()
+    with client.session_transaction() as session:
+        session["delivery"] = {"postcode": postcode, "method": "tracked-48"}
+
+
+def choose_delivery(client, postcode="LS1 1AA", method=None):
+    """Enter a postcode and choose a method in the cart. Without a method: Royal Mail Tracked 48, or the
+    courier when the parcel is too heavy for it (what a buyer of a heavy order would pick)."""
+    ensure_delivery()
+    for code in [method] if method else ["tracked-48", "courier"]:
+        response = client.post("/cart/delivery", data={"postcode": postcode, "method": code, "csrf_token": csrf_token(client)})
+        with client.session_transaction() as session:
+            if (session.get("delivery") or {}).get("method"):
+                break
+    return response
 
 
 def stock_of(variant_id) -> int:

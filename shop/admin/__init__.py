@@ -31,4 +31,6 @@ def _admins_only():
         return redirect(url_for("accounts.second_factor", next=back))
 
 
-from shop.admin import audit, catalogue, dashboard, data_requests, guides, inventory, lots, messages, orders, practitioners  # noqa: E402,F401
+from shop.admin import (  # noqa: E402,F401
+    audit, catalogue, dashboard, data_requests, delivery, guides, inventory, lots, messages, offers, orders, practitioners,
+)

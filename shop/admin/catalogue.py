@@ -27,7 +27,7 @@ from shop.problems import Problem
 
 # A size's fields and the start of their input ids in its form (the id ends with the size's id, or "new").
 SIZE_INPUTS = {"sku": "sku", "size_label": "size", "amount": "amount", "unit": "unit", "price": "price",
-               "trade_price": "trade", "low_stock_threshold": "low"}
+               "trade_price": "trade", "low_stock_threshold": "low", "shipping_weight_grams": "weight"}
 
 
 def image_folder() -> Path:
@@ -119,7 +119,8 @@ def save_size(product_id, variant_id):
     f = request.form
     fields = VariantFields(sku=f.get("sku", ""), size_label=f.get("size_label", ""), amount=f.get("amount", ""),
                            unit=f.get("unit", ""), price=f.get("price", ""), trade_price=f.get("trade_price", ""),
-                           low_stock_threshold=f.get("low_stock_threshold", ""), is_professional="is_professional" in f)
+                           low_stock_threshold=f.get("low_stock_threshold", ""), is_professional="is_professional" in f,
+                           shipping_weight_grams=f.get("shipping_weight_grams", "")[:9])
     try:
         variant = save_variant(product.id, variant_id, fields, actor=current_user)
     except CatalogueError as error:

@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SubmitField
-from wtforms.validators import InputRequired, NumberRange
+from wtforms import IntegerField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length, NumberRange
 
 WHOLE_NUMBER = "Enter the quantity as a whole number, like 1 or 2."
 
@@ -21,6 +21,17 @@ class UpdateLineForm(FlaskForm):
 
 class RemoveLineForm(FlaskForm):
     variant_id = IntegerField(validators=[InputRequired("That item is not in your cart."), ID_RANGE])
+
+
+class DeliveryForm(FlaskForm):
+    """The postcode to price delivery for and the method chosen; either may be left out (collection needs no postcode)."""
+
+    postcode = StringField("Delivery postcode", validators=[Length(max=20, message="Enter a UK postcode, like M1 1AA or SW1A 2AA.")])
+    method = StringField("Delivery method", validators=[Length(max=40, message="Choose one of the delivery methods shown.")])
+
+
+class CodeForm(FlaskForm):
+    code = StringField("Discount code", validators=[Length(max=60, message="That code is too long: check it and try again.")])
 
 
 class CheckoutForm(FlaskForm):

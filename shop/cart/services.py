@@ -9,7 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from shop.catalog.models import Product, Variant
+from shop.delivery.services import DeliveryOption, DeliveryQuote, quote_delivery
 from shop.extensions import db
+from shop.offers.services import CodeDiscount, CodeLine, CodeRefused, price_code
+from shop.money import format_money
+from shop.postcodes import POSTCODE_MESSAGE, PostcodeError, normalise_postcode
 
 
 class CartError(ValueError):
@@ -73,13 +77,36 @@ class CartLine:
 @dataclass
 class PricedCart:
     lines: list[CartLine]
-    shipping_pence: int
-    free_shipping_threshold_pence: int
     currency: str
     missing: int = 0  # lines whose variant no longer exists (dropped)
     problems: list[str] = field(default_factory=list)
     trade: bool = False
     plan: PlanDiscount | None = None  # the care plan some lines came from
+    quote: DeliveryQuote = field(default_factory=DeliveryQuote)  # the methods open to this parcel
+    delivery: DeliveryOption | None = None  # the one the buyer chose, priced now
+    code_text: str = ""  # the discount code entered, as remembered
+    code: CodeDiscount | None = None  # the code as applied, when it is
+    code_problem: str = ""  # why the code entered does not apply now
+    code_note: str = ""  # which of a code and a care plan's discount was applied, and why
+
+    @property
+    def code_discount_pence(self) -> int:
+        return self.code.goods_off_pence if self.code is not None else 0
+
+    @property
+    def delivery_discount_pence(self) -> int:
+        """What a free-delivery code takes off the chosen method's price."""
+        if self.code is None or not self.code.free_delivery or self.delivery is None:
+            return 0
+        return self.delivery.price_pence
+
+    @property
+    def shipping_pence(self) -> int:
+        return (self.delivery.price_pence if self.delivery is not None else 0) - self.delivery_discount_pence
+
+    @property
+    def weight_grams(self) -> int:
+        return sum(line.variant.shipping_weight_grams * line.quantity for line in self.lines)
 
     @property
     def care_plan_id(self) -> int | None:
@@ -99,7 +126,7 @@ class PricedCart:
 
     @property
     def total_pence(self) -> int:
-        return self.subtotal_pence + self.shipping_pence
+        return self.subtotal_pence - self.code_discount_pence + self.shipping_pence
 
     @property
     def item_count(self) -> int:
@@ -110,12 +137,20 @@ class PricedCart:
         return not self.lines
 
     @property
-    def can_checkout(self) -> bool:
+    def lines_ok(self) -> bool:
         return bool(self.lines) and not any(line.problem for line in self.lines)
 
     @property
+    def can_checkout(self) -> bool:
+        return self.lines_ok and self.delivery is not None
+
+    @property
     def to_free_shipping_pence(self) -> int:
-        return max(0, self.free_shipping_threshold_pence - self.subtotal_pence)
+        """How much more makes the chosen method free (0 when it has no threshold or is free already)."""
+        threshold = self.delivery.free_over_pence if self.delivery is not None else None
+        if not threshold or self.delivery.made_free:
+            return 0
+        return max(0, threshold - self.subtotal_pence)
 
 
 def clean_cart(raw) -> dict[int, int]:
@@ -189,8 +224,43 @@ def remove_from_cart(cart: dict[int, int], variant_id: int) -> dict[int, int]:
     return {k: v for k, v in cart.items() if k != variant_id}
 
 
-def price_cart(cart: dict[int, int], *, flat_shipping_pence: int, free_shipping_threshold_pence: int, currency: str,
-               trade: bool = False, plan: PlanDiscount | None = None) -> PricedCart:
+@dataclass
+class DeliveryChoice:
+    postcode: str  # normalised, "" for none
+    method_code: str  # "" when the buyer still has to choose
+    notice: str = ""  # why a method chosen before was dropped
+
+
+def choose_delivery(postcode_text: str, method_code: str, cart: "PricedCart") -> DeliveryChoice:
+    """The postcode (normalised) and method to remember for this cart. A bad postcode is a CartError; a method
+    not open to this parcel at that postcode is dropped with a notice, so the buyer picks again from what is shown."""
+    postcode = ""
+    if postcode_text and postcode_text.strip():
+        try:
+            postcode = normalise_postcode(postcode_text)
+        except PostcodeError:
+            raise CartError(POSTCODE_MESSAGE) from None
+    quote = quote_delivery(postcode, weight_grams=cart.weight_grams, goods_pence=cart.subtotal_pence)
+    if not method_code or quote.option(method_code) is not None:
+        return DeliveryChoice(postcode, method_code)
+    where = f"to {postcode}" if postcode else "without a postcode"
+    return DeliveryChoice(postcode, "", f"That delivery method isn't available {where}: please choose one of those shown.")
+
+
+@dataclass(frozen=True)
+class Buyer:
+    """Who is buying, for a code's rules: their account and email when signed in, and whether they ordered before."""
+
+    user_id: int | None = None
+    email: str | None = None
+    ordered_before: bool = False
+
+
+def price_cart(cart: dict[int, int], *, currency: str, trade: bool = False, plan: PlanDiscount | None = None,
+               postcode: str | None = None, delivery_method: str | None = None, code: str = "",
+               now=None, buyer: Buyer = Buyer()) -> PricedCart:
+    """The cart priced from the database now: lines, then delivery for its parcel to `postcode` by the
+    method chosen (none when that method is no longer open to it, so the buyer chooses again)."""
     variants = variants_by_id(cart.keys())
     lines = []
     for variant_id, quantity in cart.items():
@@ -212,14 +282,51 @@ def price_cart(cart: dict[int, int], *, flat_shipping_pence: int, free_shipping_
             line.can_buy = variant.stock_on_hand
         lines.append(line)
     lines.sort(key=lambda l: (l.variant.product.name, l.variant.amount))
-    subtotal = sum(line.line_total_pence for line in lines)
-    shipping = 0 if not lines or subtotal >= free_shipping_threshold_pence else flat_shipping_pence
-    return PricedCart(
+    priced = PricedCart(
         lines=lines,
-        shipping_pence=shipping,
-        free_shipping_threshold_pence=free_shipping_threshold_pence,
         currency=currency,
         missing=len(cart) - len(lines),
         trade=trade,
         plan=plan if plan is not None and any(line.from_plan for line in lines) else None,
     )
+    if lines:
+        _price_delivery(priced, postcode, delivery_method)
+        if code:
+            priced.code_text = code
+            _apply_code(priced, code, now=now, buyer=buyer, postcode=postcode, delivery_method=delivery_method)
+    return priced
+
+
+def _price_delivery(priced: PricedCart, postcode: str | None, delivery_method: str | None) -> None:
+    # The free-over threshold is judged on the items as priced, before any code.
+    try:
+        priced.quote = quote_delivery(postcode, weight_grams=priced.weight_grams, goods_pence=priced.subtotal_pence)
+    except PostcodeError:
+        priced.quote = quote_delivery(None, weight_grams=priced.weight_grams, goods_pence=priced.subtotal_pence)
+    priced.delivery = priced.quote.option(delivery_method)
+
+
+def _apply_code(priced: PricedCart, text: str, *, now, buyer: Buyer, postcode, delivery_method) -> None:
+    """Price the code on the lines at their list prices. A code and a care plan's patient discount never
+    combine: whichever saves the buyer more is applied, and the cart says so."""
+    lines = [CodeLine(line.variant.product_id, line.product.category_id, line.list_price_pence * line.quantity)
+             for line in priced.lines]
+    try:
+        found = price_code(text, lines=lines, trade=priced.trade, now=now, user_id=buyer.user_id, email=buyer.email,
+                           ordered_before=buyer.ordered_before)
+    except CodeRefused as refused:
+        priced.code_problem = str(refused)
+        return
+    code_saves = found.goods_off_pence + (priced.delivery.price_pence if found.free_delivery and priced.delivery else 0)
+    plan_saves = priced.discount_pence
+    if plan_saves and plan_saves >= code_saves:
+        priced.code_note = (f"Your clinic's patient discount saves you {format_money(plan_saves)}, more than the code "
+                            f"{found.code} would ({format_money(code_saves)}), so we kept it: the two don't combine.")
+        return
+    if plan_saves:
+        for line in priced.lines:
+            line.discount_percent, line.discount_label = 0, ""
+        _price_delivery(priced, postcode, delivery_method)
+        priced.code_note = (f"The code {found.code} saves you {format_money(code_saves)}, more than your clinic's "
+                            f"patient discount ({format_money(plan_saves)}), so we applied the code instead: the two don't combine.")
+    priced.code = found

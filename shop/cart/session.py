@@ -10,7 +10,9 @@ from typing import Callable
 from flask import Flask, current_app, session
 from flask_login import current_user
 
-from shop.cart.services import PlanDiscount, PricedCart, clean_cart, price_cart
+from shop.cart.services import Buyer, PlanDiscount, PricedCart, clean_cart, price_cart
+from shop.clock import utcnow
+from shop.orders.services import has_paid_order, last_delivery_postcode
 
 # What a remembered plan reference is worth today: None when the link no longer works.
 PlanDiscountLookup = Callable[[object], PlanDiscount | None]
@@ -48,13 +50,49 @@ def trade_pricing() -> bool:
     return bool(current_user.is_authenticated and current_user.is_trade)
 
 
-def priced_current_cart() -> PricedCart:
-    config = current_app.config
+def remember_delivery(postcode: str, method_code: str | None) -> None:
+    """The postcode (already normalised) and the method the buyer chose; the price is worked out on every view."""
+    session["delivery"] = {"postcode": postcode, "method": method_code or ""}
+
+
+def delivery_choice() -> tuple[str, str]:
+    """(postcode, method code) as chosen; a signed-in customer who chose nothing yet starts from their last address."""
+    chosen = session.get("delivery")
+    if isinstance(chosen, dict):
+        return str(chosen.get("postcode") or "")[:10], str(chosen.get("method") or "")[:40]
+    if current_user.is_authenticated:
+        return last_delivery_postcode(current_user.id), ""
+    return "", ""
+
+
+def remember_code(code: str | None) -> None:
+    """The discount code entered (normalised), or None to take it off; it is priced again on every view."""
+    if code:
+        session["offer_code"] = code
+    else:
+        session.pop("offer_code", None)
+
+
+def current_buyer() -> Buyer:
+    if not current_user.is_authenticated:
+        return Buyer()
+    return Buyer(user_id=current_user.id, email=current_user.email,
+                 ordered_before=has_paid_order(current_user.id, current_user.email))
+
+
+def priced_current_cart(code: str | None = None) -> PricedCart:
+    """The cart as this visitor sees it now; `code` prices it with a code just typed instead of the one remembered."""
+    cart = current_cart()
+    postcode, method = delivery_choice() if cart else ("", "")
+    code = code if code is not None else str(session.get("offer_code") or "")[:40]
     return price_cart(
-        current_cart(),
-        flat_shipping_pence=config["SHIPPING_FLAT_PENCE"],
-        free_shipping_threshold_pence=config["FREE_SHIPPING_THRESHOLD_PENCE"],
-        currency=config["STORE_CURRENCY"],
+        cart,
+        currency=current_app.config["STORE_CURRENCY"],
         trade=trade_pricing(),
         plan=_plan_discount(),
+        postcode=postcode,
+        delivery_method=method,
+        code=code if cart else "",
+        now=utcnow(),
+        buyer=current_buyer() if cart and code else Buyer(),
     )

@@ -1,19 +1,22 @@
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
-from shop.cart.forms import AddToCartForm, CheckoutForm, RemoveLineForm, UpdateLineForm, first_error
-from shop.cart.services import CartError, add_to_cart, remove_from_cart, set_quantity
-from shop.cart.session import current_cart, priced_current_cart, save_cart
+from shop.cart.forms import AddToCartForm, CheckoutForm, CodeForm, DeliveryForm, RemoveLineForm, UpdateLineForm, first_error
+from shop.cart.services import CartError, add_to_cart, choose_delivery, remove_from_cart, set_quantity
+from shop.cart.session import current_cart, priced_current_cart, remember_code, remember_delivery, save_cart
+from shop.offers.services import CodeRefused, normalise_code
 from shop.catalog.services import ProductNotFound, get_product_of_variant
 from shop.problems import Problem
 
 bp = Blueprint("cart", __name__, url_prefix="/cart")
 
 
-def render_cart(errors=(), status=200):
-    """The cart page, with what went wrong; checkout's errors are shown on it too."""
+def render_cart(errors=(), status=200, notice=""):
+    """The cart page, with what went wrong; checkout's errors are shown on it too. A script asking for the
+    summary alone (the delivery chooser, without a reload) gets just that part of the page."""
+    template = "cart/_summary.html" if request.headers.get("X-Requested-With") == "fetch" else "cart/cart.html"
     return (
-        render_template("cart/cart.html", cart=priced_current_cart(), checkout_form=CheckoutForm(),
-                        errors=list(errors), max_quantity=current_app.config["MAX_QUANTITY_PER_LINE"]),
+        render_template(template, cart=priced_current_cart(), checkout_form=CheckoutForm(),
+                        errors=list(errors), notice=notice, max_quantity=current_app.config["MAX_QUANTITY_PER_LINE"]),
         status,
     )
 
@@ -21,6 +24,46 @@ def render_cart(errors=(), status=200):
 @bp.get("")
 def view():
     return render_cart()
+
+
+@bp.post("/delivery")
+def delivery():
+    """The postcode and delivery method chosen in the cart's summary: a plain form, or the script's request."""
+    form = DeliveryForm()
+    if not form.validate():
+        return render_cart([Problem(first_error(form), "postcode")], 400)
+    try:
+        choice = choose_delivery(form.postcode.data or "", (form.method.data or "").strip(), priced_current_cart())
+    except CartError as error:
+        return render_cart([Problem(str(error), "postcode")], 400)
+    remember_delivery(choice.postcode, choice.method_code)
+    if request.headers.get("X-Requested-With") == "fetch":
+        return render_cart(notice=choice.notice)
+    if choice.notice:
+        flash(choice.notice, "error")
+    return redirect(url_for("cart.view"), code=303)
+
+
+@bp.post("/code")
+def code():
+    """A discount code typed in the cart: kept only if it applies to this cart now, else the reason why."""
+    form = CodeForm()
+    if not form.validate():
+        return render_cart([Problem(first_error(form), "discount-code")], 400)
+    if request.form.get("remove"):
+        remember_code(None)
+        flash("The discount code is taken off.", "success")
+        return redirect(url_for("cart.view"), code=303)
+    try:
+        code = normalise_code(form.code.data)
+    except CodeRefused as refused:
+        return render_cart([Problem(str(refused), "discount-code")], 400)
+    priced = priced_current_cart(code=code)
+    if priced.code_problem:
+        return render_cart([Problem(priced.code_problem, "discount-code")], 400)
+    remember_code(code)
+    flash(priced.code_note or f"The code {code} is applied.", "success")
+    return redirect(url_for("cart.view"), code=303)
 
 
 @bp.post("/add")

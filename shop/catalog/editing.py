@@ -148,6 +148,7 @@ class VariantFields:
     trade_price: str = ""
     low_stock_threshold: str = "5"
     is_professional: bool = False
+    shipping_weight_grams: str = ""  # packed, in grams; empty keeps it (a new size gets an estimate from its amount)
 
 
 def parse_variant(fields: VariantFields, variant_id: int | None, label: str = "") -> tuple[dict, list[str]]:
@@ -190,12 +191,18 @@ def parse_variant(fields: VariantFields, variant_id: int | None, label: str = ""
     else:
         values["low_stock_threshold"] = int(threshold)
     values["is_professional"] = bool(fields.is_professional)
+    weight = str(fields.shipping_weight_grams or "").strip()
+    if weight:
+        if not weight.isdigit() or not 0 < int(weight) <= 100_000:
+            problems.append(Problem(f"{label}the shipping weight must be a whole number of grams, more than 0.", "shipping_weight_grams"))
+        else:
+            values["shipping_weight_grams"] = int(weight)
     return values, problems
 
 
 def _variant_snapshot(v: Variant) -> dict:
     return {k: getattr(v, k) for k in ("sku", "size_label", "amount", "unit", "price_pence", "trade_price_pence",
-                                       "low_stock_threshold", "is_professional")}
+                                       "low_stock_threshold", "is_professional", "shipping_weight_grams")}
 
 
 def save_variant(product_id: int, variant_id: int | None, fields: VariantFields, *, actor) -> Variant:

@@ -4,6 +4,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.clock import utcnow
+from shop.delivery.weights import estimated_shipping_grams
 from shop.extensions import db
 from shop.money import per_hundred
 
@@ -122,6 +123,10 @@ class Product(db.Model):
         return "in", 0
 
 
+def _estimated_weight(context) -> int:
+    return estimated_shipping_grams(context.get_current_parameters()["amount"])
+
+
 class Variant(db.Model):
     """One size of a product: its own SKU, price and stock."""
 
@@ -133,6 +138,7 @@ class Variant(db.Model):
         CheckConstraint("amount > 0", name="amount_positive"),
         CheckConstraint("unit IN ('ml', 'g')", name="unit"),
         CheckConstraint("low_stock_threshold >= 0", name="threshold_not_negative"),
+        CheckConstraint("shipping_weight_grams > 0", name="shipping_weight_positive"),
         Index("ix_variants_product_price", "product_id", "price_pence"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -146,6 +152,8 @@ class Variant(db.Model):
     stock_on_hand: Mapped[int] = mapped_column(default=0)
     low_stock_threshold: Mapped[int] = mapped_column(default=5)
     is_professional: Mapped[bool] = mapped_column(default=False)
+    # What the carrier weighs (contents, container, packing); a size created without one gets an estimate.
+    shipping_weight_grams: Mapped[int] = mapped_column(default=_estimated_weight)
 
     product: Mapped[Product] = relationship(back_populates="variants")
 

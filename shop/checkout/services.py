@@ -10,6 +10,7 @@ from shop.cart.services import PricedCart
 from shop.clock import utcnow
 from shop.extensions import db
 from shop.inventory.services import OutOfStock, hold_stock
+from shop.offers.services import CodeRefused, reserve_code_use
 from shop.orders.closing import close_checkout_or_honour_payment
 from shop.orders.models import Order, OrderLine, WebhookEvent
 from shop.orders.services import (
@@ -52,19 +53,21 @@ def start_checkout(
     hold_minutes: int,
     success_url: str,
     cancel_url_for,
-    shipping_label: str,
+    ordered_before: bool = False,
 ) -> CheckoutStarted:
     """Hold the stock and create the order in one transaction, then open a checkout session.
 
     If the gateway fails, the order is cancelled and the hold released before the error
     reaches the buyer: nothing stays pending.
     """
-    if not cart.can_checkout:
+    if not cart.lines_ok:
         raise CartNotReady("Please fix the items marked in your cart before checking out.")
+    if cart.delivery is None:
+        raise CartNotReady("Please enter your postcode and choose a delivery method before checking out.")
     hold_until = utcnow() + timedelta(minutes=hold_minutes)
     order = _order_from_cart(cart, gateway.name, email=email, user_id=user_id, hold_until=hold_until)
-    _hold(order)
-    request = _gateway_request(order, shipping_label=shipping_label, success_url=success_url,
+    _hold(order, cart, ordered_before=ordered_before)
+    request = _gateway_request(order, success_url=success_url,
                                cancel_url=cancel_url_for(order.token), email=email)
     session = _open_session(order, gateway, request)
     return CheckoutStarted(order=order, redirect_url=session.url)
@@ -85,6 +88,10 @@ def _order_from_cart(cart: PricedCart, gateway_name: str, *, email, user_id, hol
         care_plan_id=cart.care_plan_id,
         **_plan_snapshot(cart),
         discount_pence=cart.discount_pence,
+        **_delivery_snapshot(cart),
+        discount_code=cart.code.code if cart.code else None,
+        code_discount_pence=cart.code_discount_pence,
+        code_delivery_off_pence=cart.delivery_discount_pence,
         hold_expires_at=hold_until,
         lines=[
             OrderLine(
@@ -103,19 +110,34 @@ def _order_from_cart(cart: PricedCart, gateway_name: str, *, email, user_id, hol
     )
 
 
-def _hold(order: Order) -> None:
-    """Create the order and hold its stock in one transaction; OutOfStock leaves nothing behind."""
+def _delivery_snapshot(cart: PricedCart) -> dict:
+    """The delivery as charged: the payment page shows it and the collected address is checked against its zone."""
+    chosen = cart.delivery
+    return {"delivery_method_code": chosen.method_code, "delivery_method_name": chosen.name,
+            "delivery_kind": chosen.kind, "delivery_zone_code": chosen.zone_code, "delivery_zone_name": chosen.zone_name,
+            "delivery_postcode": "" if chosen.is_collection else cart.quote.postcode,
+            "delivery_min_days": chosen.min_days, "delivery_max_days": chosen.max_days,
+            "delivery_estimate": chosen.estimate, "parcel_weight_grams": cart.weight_grams}
+
+
+def _hold(order: Order, cart: PricedCart, *, ordered_before: bool) -> None:
+    """Create the order, hold its stock and reserve its code's use in one transaction; OutOfStock or
+    CodeRefused (the last use went to someone else) leaves nothing behind."""
     try:
         db.session.add(order)
         db.session.flush()
         hold_stock(order.quantities, order_id=order.id)
+        if cart.code is not None:
+            reserve_code_use(cart.code.code_id, order_id=order.id, user_id=order.user_id, email=order.email,
+                             discount_pence=cart.code_discount_pence + cart.delivery_discount_pence,
+                             ordered_before=ordered_before)
         db.session.commit()
-    except OutOfStock:
+    except (OutOfStock, CodeRefused):
         db.session.rollback()
         raise
 
 
-def _gateway_request(order: Order, *, shipping_label: str, success_url: str, cancel_url: str, email) -> CheckoutRequest:
+def _gateway_request(order: Order, *, success_url: str, cancel_url: str, email) -> CheckoutRequest:
     """What the payment page is asked to charge, from the order alone."""
     return CheckoutRequest(
         order_id=order.id,
@@ -129,7 +151,13 @@ def _gateway_request(order: Order, *, shipping_label: str, success_url: str, can
             for line in order.lines
         ],
         shipping_pence=order.shipping_pence,
-        shipping_label=shipping_label,
+        shipping_label=order.delivery_method_name + (f" (free with {order.discount_code})" if order.code_delivery_off_pence else ""),
+        discount_pence=order.code_discount_pence,
+        discount_name=order.discount_code or "",
+        shipping_min_days=order.delivery_min_days,
+        shipping_max_days=order.delivery_max_days,
+        collect_address=not order.is_collection,  # click & collect: nothing to post, so no address asked
+        postcode=order.delivery_postcode,
         success_url=success_url,
         cancel_url=cancel_url,
         # A few seconds over the hold so Stripe's 30-minute minimum is always met.

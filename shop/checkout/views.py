@@ -2,11 +2,12 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 
 from shop.cart.forms import CheckoutForm
-from shop.cart.session import current_cart, has_plan, priced_current_cart, remember_plan, save_cart
+from shop.cart.session import current_buyer, current_cart, has_plan, priced_current_cart, remember_plan, save_cart
 from shop.cart.views import render_cart  # checkout's refusals are shown on the cart page
 from shop.careplans.services import remembered_plan
 from shop.checkout.services import CartNotReady, cancel_checkout, fulfil_checkout, start_checkout
 from shop.inventory.services import OutOfStock
+from shop.offers.services import CodeRefused
 from shop.orders.services import OrderNotFound, guides_for, order_by_token
 from shop.orders.status import PAYMENT_MADE, OrderStatus
 from shop.payments.gateway import PaymentError, SessionNotFound
@@ -43,9 +44,11 @@ def start():
             hold_minutes=current_app.config["CHECKOUT_HOLD_MINUTES"],
             success_url=url_for("checkout.success", _external=True) + "?session_id={CHECKOUT_SESSION_ID}",
             cancel_url_for=lambda token: url_for("checkout.cancel", order=token, _external=True),
-            shipping_label="UK delivery",
+            ordered_before=current_buyer().ordered_before,
         )
     except CartNotReady as error:
+        return render_cart([str(error)], 409)
+    except CodeRefused as error:
         return render_cart([str(error)], 409)
     except OutOfStock as error:
         return render_cart([f"Sorry, some items sold out while you were shopping: {error}."], 409)

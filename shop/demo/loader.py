@@ -7,6 +7,8 @@ from sqlalchemy import delete, func, select
 
 from shop.audit.services import record_audit
 from shop.catalog.models import Category, Flag, Product, Variant, product_flags
+from shop.delivery.loading import load_standard_delivery
+from shop.delivery.weights import estimated_shipping_grams
 from shop.demo import catalogue
 from shop.extensions import db
 from shop.guides.models import Guide, product_guides
@@ -14,6 +16,7 @@ from shop.clock import utcnow
 from shop.demo.lots import lots_for
 from shop.inventory.lots import add_to_lot, withdraw_stale_lots
 from shop.inventory.models import Lot, LotAllocation, StockMovement
+from shop.offers.models import DiscountCode
 from shop.orders.models import Order, OrderEvent, OrderLine
 from shop.payments.models import DemoCheckoutSession
 
@@ -59,7 +62,20 @@ def clear_catalogue() -> None:
         db.session.execute(delete(model))
 
 
+def _load_demo_codes() -> bool:
+    if db.session.scalar(select(func.count(DiscountCode.id))):
+        return False
+    db.session.add_all([
+        DiscountCode(code="WELCOME10", kind="percent", percent_off=10, min_spend_pence=2000, max_uses_per_customer=1),
+        DiscountCode(code="FREEDELIVERY", kind="free_delivery", min_spend_pence=3000),
+    ])
+    return True
+
+
 def load_demo(reset: bool = False) -> LoadResult:
+    # Delivery methods and zones, and two demo codes, are loaded once, into an empty store or one from before they existed.
+    if load_standard_delivery() | _load_demo_codes():
+        db.session.commit()
     if reset:
         clear_catalogue()
     elif db.session.scalar(select(func.count(Product.id))):
@@ -106,6 +122,7 @@ def load_demo(reset: bool = False) -> LoadResult:
                     trade_price_pence=v.get("trade"),
                     stock_on_hand=0,
                     is_professional=v.get("professional", False),
+                    shipping_weight_grams=estimated_shipping_grams(v["amount"], data["container"]),
                 )
             )
             variant_count += 1

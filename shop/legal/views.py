@@ -1,6 +1,7 @@
 """The legal pages and /.well-known/security.txt: text in templates/legal, numbers from settings and policy."""
 from flask import Blueprint, current_app, render_template, url_for
 
+from shop.delivery.services import all_rates, all_zones
 from shop.legal import policy
 
 bp = Blueprint("legal", __name__)
@@ -17,8 +18,9 @@ PAGES = {
 def _page(name):
     def view():
         config = current_app.config
+        delivery = {"delivery_methods": all_rates(), "delivery_zones": all_zones()} if name == "delivery" else {}
         return render_template(f"legal/{name}.html", title=PAGES[name], policy=policy, pages=PAGES,
-                               cookies=cookies_set(config))
+                               cookies=cookies_set(config), **delivery)
 
     view.__name__ = name
     return view

@@ -8,7 +8,7 @@ address; everything that names a person (name, email, phone, delivery addresses)
 import csv
 import io
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 
 from shop.accounts.models import RecoveryCode, SupplyItem, User
 from shop.audit.models import AuditEntry
@@ -20,6 +20,7 @@ from shop.extensions import db
 from shop.messages.models import Message
 from shop.money import vat_included
 from shop.notices.models import BackInStockRequest, CarePlanAlert, RefillReminder, RefillReminderChoice
+from shop.offers.models import DiscountUse
 from shop.orders.models import Order, OrderEvent
 
 ERASED = "[erased]"
@@ -155,6 +156,7 @@ def erase_personal_data(email: str, actor: User | str | None, asked_by: str) -> 
             order.ship_city, order.ship_postcode = trade.city, trade.postcode
         else:
             order.ship_name = order.ship_line1 = order.ship_line2 = order.ship_city = order.ship_postcode = ""
+            order.delivery_postcode = ""  # typed in the cart to price delivery
         order.email, order.user_id, order.checkout_url = None, None, None
     if trade is not None:
         names.add(trade.phone)
@@ -164,6 +166,7 @@ def erase_personal_data(email: str, actor: User | str | None, asked_by: str) -> 
     if user is not None:
         _remove_what_the_account_holds(user)
     db.session.execute(delete(BackInStockRequest).where(BackInStockRequest.email == email))
+    db.session.execute(update(DiscountUse).where(func.lower(DiscountUse.email) == email.lower()).values(email=None))  # the use still counts, unnamed
     db.session.execute(delete(Message).where(Message.recipient == email))
     _forget_in_recalls_and_reactions(email, user)
     _scrub_text(sorted(names, key=len, reverse=True), [o.id for o in orders])

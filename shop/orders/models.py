@@ -40,6 +40,8 @@ class Order(db.Model):
         CheckConstraint("refunded_pence >= 0 AND refunded_pence <= total_pence", name="refund_within_total"),
         CheckConstraint("pricing IN ('retail', 'trade')", name="pricing"),
         CheckConstraint("discount_pence >= 0", name="discount_not_negative"),
+        CheckConstraint("code_discount_pence >= 0 AND code_discount_pence <= subtotal_pence AND code_delivery_off_pence >= 0",
+                        name="code_discount_within_items"),
         Index("ix_orders_status_hold", "status", "hold_expires_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -75,6 +77,21 @@ class Order(db.Model):
     ship_city: Mapped[str] = mapped_column(String(120), default="")
     ship_postcode: Mapped[str] = mapped_column(String(20), default="")
     ship_country: Mapped[str] = mapped_column(String(2), default="")
+    # The delivery the buyer chose and was charged for, as it was priced (methods and rates change later).
+    delivery_method_code: Mapped[str] = mapped_column(String(40), default="")
+    delivery_method_name: Mapped[str] = mapped_column(String(100), default="")
+    delivery_kind: Mapped[str] = mapped_column(String(20), default="")
+    delivery_zone_code: Mapped[str] = mapped_column(String(40), default="")  # "" for click & collect
+    delivery_zone_name: Mapped[str] = mapped_column(String(100), default="")
+    delivery_postcode: Mapped[str] = mapped_column(String(10), default="")  # as the buyer typed it in the cart
+    delivery_min_days: Mapped[int | None]
+    delivery_max_days: Mapped[int | None]
+    delivery_estimate: Mapped[str] = mapped_column(String(200), default="")
+    parcel_weight_grams: Mapped[int | None]
+    # A discount code: what it took off the items, and off delivery (a free-delivery code); one code an order.
+    discount_code: Mapped[str | None] = mapped_column(String(40))
+    code_discount_pence: Mapped[int] = mapped_column(default=0)
+    code_delivery_off_pence: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     paid_at: Mapped[datetime | None]
     confirmation_sent_at: Mapped[datetime | None]
@@ -117,6 +134,10 @@ class Order(db.Model):
         for line in self.lines:
             held[line.variant_id] = held.get(line.variant_id, 0) + line.quantity
         return held
+
+    @property
+    def is_collection(self) -> bool:
+        return self.delivery_kind == "collection"
 
     @property
     def shipping_address(self) -> list[str]:

@@ -7,7 +7,7 @@ transaction.
 import logging
 
 from flask import render_template
-from sqlalchemy import select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from shop.catalog.models import Product
@@ -16,7 +16,9 @@ from shop.extensions import db
 from shop.guides.models import Guide
 from shop.inventory.lots import confirm_allocation
 from shop.inventory.services import OutOfStock, hold_stock, release_stock
-from shop.messages.outbox import record_message
+from shop.delivery.services import zone_code_of
+from shop.offers.services import confirm_code_use, payment_problem, release_code_use
+from shop.messages.outbox import links_to_the_shop, record_message
 from shop.orders.emails import confirmation_context
 from shop.money import format_money
 from shop.orders.models import Order, OrderEvent, OrderLine
@@ -60,6 +62,7 @@ def release_order(order: Order, to_status: OrderStatus, note: str) -> bool:
     """Cancel, expire or fail an unpaid order and give its stock back, exactly once."""
     if transition(order, to_status, STOCK_HELD, note):
         release_stock(order.quantities, order_id=order.id, note=note)
+        release_code_use(order.id)  # the discount code's use goes back with the stock
         return True
     return False
 
@@ -68,6 +71,26 @@ def flag_for_review(order: Order, reason: str) -> bool:
     return transition(
         order, OrderStatus.NEEDS_REVIEW, STOCK_HELD + HOLD_RELEASED, reason, review_reason=reason
     )
+
+
+def has_paid_order(user_id: int | None, email: str | None, excluding: int | None = None) -> bool:
+    """Whether this customer (their account, or their email) has an order that was paid, for first-order codes."""
+    who = [c for c in (Order.user_id == user_id if user_id else None,
+                       func.lower(Order.email) == email.lower() if email else None) if c is not None]
+    if not who:
+        return False
+    query = select(Order.id).where(Order.paid_at.is_not(None), or_(*who))
+    if excluding is not None:
+        query = query.where(Order.id != excluding)
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def last_delivery_postcode(user_id: int) -> str:
+    """The postcode of the customer's latest order that was delivered somewhere ("" if none)."""
+    return db.session.scalar(
+        select(Order.ship_postcode).where(Order.user_id == user_id, Order.ship_postcode != "")
+        .order_by(Order.id.desc()).limit(1)
+    ) or ""
 
 
 def find_order_by_session_id(session_id: str) -> Order:
@@ -90,11 +113,46 @@ def mismatches(order: Order, session: CheckoutSession, livemode: bool) -> list[s
     return problems
 
 
+def delivery_mismatches(order: Order, session: CheckoutSession) -> list[str]:
+    """The address the payment page collected must be in the zone the delivery was charged for: a mainland
+    rate paid for a Shetland address is never shipped at a loss without someone deciding."""
+    if order.is_collection or not order.delivery_zone_code:
+        return []
+    collected = session.shipping.postal_code
+    zone = zone_code_of(collected) if collected else None
+    if zone == order.delivery_zone_code:
+        return []
+    where = f"postcode {collected}" if collected else "no postcode"
+    return [f"delivery was charged for {order.delivery_zone_name or order.delivery_zone_code} "
+            f"({order.delivery_postcode}), but the address collected has {where}, "
+            + (f"in zone {zone}" if zone else "outside every zone we deliver to")]
+
+
+def _code_mismatches(order: Order) -> list[str]:
+    """A guest's email is known only now: a code for first orders, or capped per customer, is checked against it."""
+    if not order.discount_code:
+        return []
+    problem = payment_problem(order.id, email=order.email, user_id=order.user_id,
+                              ordered_before=has_paid_order(order.user_id, order.email, excluding=order.id))
+    return [problem] if problem else []
+
+
+def _tell_admins_of_review(order: Order) -> None:
+    """Every admin is emailed, with the flag, so a flagged order is looked at before anything ships."""
+    from shop.accounts.models import User
+
+    with links_to_the_shop():
+        text = render_template("email/order_flagged.txt", order=order)
+    for email in db.session.scalars(select(User.email).where(User.role == "admin").order_by(User.id)):
+        record_message(email, f"Order {order.number} needs review", text, kind="order_flagged", about=order)
+
+
 def apply_checkout_session(order: Order, session: CheckoutSession, *, livemode: bool) -> bool:
     """Bring the order in line with what the gateway says. True if this call made it paid; then its
     confirmation is recorded too, so the paid order and its email commit together or not at all."""
     paid = _apply(order, session, livemode)
     if paid:
+        confirm_code_use(order.id, order.email)
         record_order_confirmation(order)
     return paid
 
@@ -107,12 +165,13 @@ def _apply(order: Order, session: CheckoutSession, livemode: bool) -> bool:
         return False
 
     _record_buyer(order, session)
-    problems = mismatches(order, session, livemode)
+    problems = mismatches(order, session, livemode) + delivery_mismatches(order, session) + _code_mismatches(order)
     if session.payment_status not in ("paid", "unpaid"):
         problems.append(f"unexpected payment status {session.payment_status!r}")
     if problems:
         log.warning("order %s flagged: %s", order.number, "; ".join(problems))
-        flag_for_review(order, "; ".join(problems))
+        if flag_for_review(order, "; ".join(problems)):
+            _tell_admins_of_review(order)
         return False
 
     if session.payment_status == "unpaid":

@@ -5,6 +5,7 @@ the very same order, stock and email code.
 """
 import json
 import secrets
+from dataclasses import replace
 from datetime import datetime, timezone
 
 from shop.extensions import db
@@ -20,7 +21,7 @@ from shop.payments.gateway import (
 )
 from shop.payments.models import DemoCheckoutSession
 
-DEMO_ADDRESS = Address(name="Demo Buyer", line1="1 Demo Street", city="Leeds", postal_code="LS1 1AA", country="GB")
+DEMO_ADDRESS = Address(name="Demo Buyer", line1="1 Demo Street", city="Demo Town", postal_code="LS1 1AA", country="GB")
 
 
 class DemoGateway:
@@ -34,16 +35,19 @@ class DemoGateway:
         row = DemoCheckoutSession(
             id="demo_cs_" + secrets.token_urlsafe(18),
             order_id=request.order_id,
-            amount_total=sum(l.unit_amount * l.quantity for l in request.lines) + request.shipping_pence,
+            amount_total=sum(l.unit_amount * l.quantity for l in request.lines) - request.discount_pence + request.shipping_pence,
             currency=request.currency,
             email=request.email,
             lines_json=json.dumps(
                 [{"name": l.name, "description": l.description, "quantity": l.quantity, "unit_amount": l.unit_amount} for l in request.lines]
+                + ([{"name": f"Discount ({request.discount_name})", "description": "", "quantity": 1,
+                     "unit_amount": -request.discount_pence}] if request.discount_pence else [])
                 + [{"name": request.shipping_label, "description": "", "quantity": 1, "unit_amount": request.shipping_pence}]
             ),
             success_url=request.success_url,
             cancel_url=request.cancel_url,
             expires_at=datetime.fromtimestamp(request.expires_at, timezone.utc).replace(tzinfo=None),
+            ship_postcode=(request.postcode or DEMO_ADDRESS.postal_code) if request.collect_address else "",
         )
         db.session.add(row)
         db.session.flush()
@@ -87,7 +91,7 @@ class DemoGateway:
             order_ref=str(row.order_id),
             payment_intent=("demo_pi_" + row.id[8:]) if paid else None,
             email=row.email or ("demo-buyer@example.com" if paid else None),
-            shipping=DEMO_ADDRESS if paid else Address(),
+            shipping=replace(DEMO_ADDRESS, postal_code=row.ship_postcode) if paid and row.ship_postcode else Address(),
         )
 
 

@@ -40,6 +40,12 @@ class CheckoutRequest:
     expires_at: int  # unix time
     idempotency_key: str
     email: str | None = None
+    shipping_min_days: int | None = None  # the delivery estimate, in working days
+    shipping_max_days: int | None = None
+    collect_address: bool = True  # False for click & collect
+    postcode: str = ""  # the postcode the delivery was priced for (the demo page fills its address with it)
+    discount_pence: int = 0  # a discount code's amount off the items, shown at the gateway as a discount
+    discount_name: str = ""  # the code, as the payment page names the discount
 
 
 @dataclass

@@ -22,4 +22,6 @@ class DemoCheckoutSession(db.Model):
     success_url: Mapped[str] = mapped_column(Text)
     cancel_url: Mapped[str] = mapped_column(Text)
     expires_at: Mapped[datetime]
+    # Where the demo "buyer" lives: the postcode the cart priced delivery for; "" for click & collect.
+    ship_postcode: Mapped[str] = mapped_column(String(10), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -48,16 +48,8 @@ class StripeGateway:
                 }
                 for line in request.lines
             ],
-            "shipping_address_collection": {"allowed_countries": ["GB"]},
-            "shipping_options": [
-                {
-                    "shipping_rate_data": {
-                        "type": "fixed_amount",
-                        "display_name": request.shipping_label,
-                        "fixed_amount": {"amount": request.shipping_pence, "currency": request.currency},
-                    }
-                }
-            ],
+            # The one method the buyer chose in the cart, at the price the order was charged.
+            "shipping_options": [{"shipping_rate_data": _shipping_rate(request)}],
             "success_url": request.success_url,
             "cancel_url": request.cancel_url,
             "client_reference_id": str(request.order_id),
@@ -65,6 +57,11 @@ class StripeGateway:
             "payment_intent_data": {"metadata": {"order_id": str(request.order_id), "order_number": request.order_number}},
             "expires_at": request.expires_at,
         }
+        if request.collect_address:
+            params["shipping_address_collection"] = {"allowed_countries": ["GB"]}
+        if request.discount_pence:
+            # A one-off coupon for this order's discount, so Stripe's page shows it as a discount.
+            params["discounts"] = [{"coupon": self._coupon(request)}]
         if request.email:
             params["customer_email"] = request.email
         session = self._call(
@@ -73,6 +70,16 @@ class StripeGateway:
             options={"idempotency_key": request.idempotency_key},
         )
         return _session(session)
+
+    def _coupon(self, request: CheckoutRequest) -> str:
+        coupon = self._call(
+            self.client.v1.coupons.create,
+            params={"amount_off": request.discount_pence, "currency": request.currency, "duration": "once",
+                    "max_redemptions": 1, "name": request.discount_name[:40] or "Discount",
+                    "metadata": {"order_id": str(request.order_id), "order_number": request.order_number}},
+            options={"idempotency_key": f"coupon-{request.idempotency_key}"},
+        )
+        return coupon.id
 
     def retrieve_checkout(self, session_id: str) -> CheckoutSession:
         return _session(self._call(self.client.v1.checkout.sessions.retrieve, session_id))
@@ -122,6 +129,18 @@ class StripeGateway:
         except stripe.StripeError as error:
             log.warning("stripe unavailable: %s", error.__class__.__name__)
             raise PaymentError(UNAVAILABLE) from error
+
+
+def _shipping_rate(request: CheckoutRequest) -> dict:
+    rate = {
+        "type": "fixed_amount",
+        "display_name": request.shipping_label[:100],
+        "fixed_amount": {"amount": request.shipping_pence, "currency": request.currency},
+    }
+    if request.shipping_min_days is not None and request.shipping_max_days is not None:
+        rate["delivery_estimate"] = {"minimum": {"unit": "business_day", "value": request.shipping_min_days},
+                                     "maximum": {"unit": "business_day", "value": request.shipping_max_days}}
+    return rate
 
 
 def session_from_dict(data: dict) -> CheckoutSession:

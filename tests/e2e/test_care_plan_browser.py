@@ -8,6 +8,7 @@ from shop.extensions import db
 from shop.orders.models import Order
 from tests import factories as make
 from tests.factories import PASSWORD
+from tests.e2e.delivery_steps import choose_delivery
 from tests.helpers import assert_ledger_balances
 from tests.stripe.double import stripe_settings
 
@@ -43,6 +44,7 @@ def test_patient_buys_a_care_plan_and_the_practitioner_sees_one_order(app, live_
     page.get_by_label("I have read the allergen and caution notes").check()
     page.get_by_role("button", name="Add the plan to my cart").click()
     assert page.url.endswith("/cart")
+    choose_delivery(page)
     page.get_by_role("button", name="Checkout").click()
     page.locator("#pay").click()
     assert "is confirmed" in page.locator("h1").inner_text()

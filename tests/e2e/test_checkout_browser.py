@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from shop.extensions import db
 from shop.orders.models import Order
+from tests.e2e.delivery_steps import choose_delivery
 from tests.helpers import assert_ledger_balances, outbox, stock_of
 from tests.stripe.double import stripe_settings
 
@@ -38,6 +39,7 @@ class TestDemoGateway:
     def test_buy_with_the_demo_payment_page(self, app, live_server, page, demo):
         before = stock_of(variant_of("OIL-GRP-0100").id)
         add_grapeseed_to_cart(page, live_server)
+        choose_delivery(page)
         page.get_by_role("button", name="Checkout").click()
         assert "/demo-pay/" in page.url
         assert "no money moves" in page.locator(".demo-banner").inner_text()
@@ -57,6 +59,7 @@ class TestDemoGateway:
     def test_cancel_on_the_demo_page_returns_to_the_cart(self, app, live_server, page, demo):
         before = stock_of(variant_of("OIL-GRP-0100").id)
         add_grapeseed_to_cart(page, live_server)
+        choose_delivery(page)
         page.get_by_role("button", name="Checkout").click()
         assert stock_of(variant_of("OIL-GRP-0100").id) == before - 2
         page.get_by_role("button", name="Cancel and return to your cart").click()
@@ -80,6 +83,7 @@ class TestStripeDouble:
     def test_pay_on_the_hosted_page_and_land_on_the_paid_order(self, app, stripe_server, double, page, demo):
         before = stock_of(variant_of("OIL-GRP-0100").id)
         add_grapeseed_to_cart(page, stripe_server)
+        choose_delivery(page)
         page.get_by_role("button", name="Checkout").click()
         assert page.url.startswith(double.url + "/pay/cs_test_")
         page.locator("#pay").click()
@@ -99,6 +103,7 @@ class TestStripeDouble:
     def test_cancel_on_the_hosted_page(self, app, stripe_server, double, page, demo):
         before = stock_of(variant_of("OIL-GRP-0100").id)
         add_grapeseed_to_cart(page, stripe_server)
+        choose_delivery(page)
         page.get_by_role("button", name="Checkout").click()
         page.locator("#cancel").click()
         assert page.url.endswith("/cart")

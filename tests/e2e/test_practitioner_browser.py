@@ -11,6 +11,7 @@ from shop.clock import utcnow
 from shop.extensions import db
 from shop.orders.models import Order
 from tests import factories as make
+from tests.e2e.delivery_steps import choose_delivery
 from tests.helpers import assert_ledger_balances, links_in_outbox
 
 pytestmark = pytest.mark.e2e
@@ -78,6 +79,7 @@ def test_practitioner_applies_is_approved_and_reorders_at_trade_prices(app, live
     assert "Added to your cart: 1 × Grapeseed Massage Oil (5 L)" in flashes
     assert re.search(r"is now £[\d,.]+ each \(you paid £[\d,.]+\)", flashes) is None  # retail then, trade now: not a "price change"
     assert "trade price" in page.locator(".cart-lines").inner_text()
+    choose_delivery(page, "LS1 1AA", "DPD courier")  # 5 L is over Royal Mail's 5 kg
     page.get_by_role("button", name="Checkout").click()
     page.get_by_role("button", name="Pay £").click()
     assert "is confirmed" in page.locator("h1").inner_text()

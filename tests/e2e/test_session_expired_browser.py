@@ -9,6 +9,7 @@ from shop.extensions import db
 from shop.orders.models import Order
 from tests import factories as make
 from tests.factories import PASSWORD
+from tests.e2e.delivery_steps import choose_delivery
 from tests.helpers import assert_ledger_balances, stock_of
 
 pytestmark = pytest.mark.e2e
@@ -26,6 +27,7 @@ def test_signed_out_in_another_tab_then_pay_then_cancel(app, live_server, page, 
     page.get_by_role("radio", name=re.compile(r"^100 ml")).check()
     page.get_by_label("Quantity").fill("2")
     page.get_by_role("button", name="Add to cart").click()
+    choose_delivery(page)
     page.get_by_role("button", name="Checkout").click()
     assert "/demo-pay/" in page.url
     pay_page = page.url

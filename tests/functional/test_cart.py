@@ -4,7 +4,7 @@ import pytest
 from shop.catalog.models import Product
 from shop.extensions import db
 from tests import factories as make
-from tests.helpers import add_to_cart, csrf_token, stock_of
+from tests.helpers import add_to_cart, choose_delivery, csrf_token, stock_of
 
 
 @pytest.fixture
@@ -20,16 +20,19 @@ def test_add_to_cart_shows_the_line_and_the_count(client, oil):
     assert "Added 2 × Grapeseed Oil (100 ml) to your cart." in html
     assert "Grapeseed Oil" in html and "£6.99 each" in html
     assert "£13.98" in html  # subtotal
-    assert "£4.95" in html and "£18.93" in html  # flat delivery under the threshold
+    choose_delivery(client, "LS1 4AB", "tracked-48")
+    html = client.get("/cart").get_data(as_text=True)
+    assert "£4.95" in html and "£18.93" in html  # Tracked 48 to Leeds, under its free-over threshold
     assert '<span class="cart-count" aria-label="2 items">2</span>' in html
     assert stock_of(small.id) == 5  # a cart holds nothing; checkout does
 
 
-def test_delivery_is_free_over_the_threshold(client, app):
-    refill = make.product("Refill", sizes=((5000, 8999, 3),))
-    add_to_cart(client, refill.variants[0].id, 1)
+def test_standard_delivery_is_free_over_its_threshold(client, app):
+    balm = make.product("Balm", sizes=((250, 5299, 3),))
+    add_to_cart(client, balm.variants[0].id, 1)
+    choose_delivery(client, "LS1 4AB", "tracked-48")
     html = client.get("/cart").get_data(as_text=True)
-    assert "Free" in html and "£89.99" in html
+    assert "Free" in html and html.count("£52.99") >= 2  # the total is the goods alone
 
 
 def test_prices_are_recomputed_from_the_database(client, oil):

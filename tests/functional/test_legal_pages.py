@@ -51,15 +51,21 @@ def test_terms_state_the_14_day_right_to_cancel_and_the_hygiene_exception(client
     assert "Consumer Contracts Regulations" in words
 
 
-@pytest.mark.parametrize("app_settings", [{"SHIPPING_FLAT_PENCE": 375, "FREE_SHIPPING_THRESHOLD_PENCE": 6000,
-                                           "STORE_ADDRESS": "2 Tannery Yard, Leeds LS1 4AB",
+@pytest.mark.parametrize("app_settings", [{"STORE_ADDRESS": "2 Tannery Yard, Leeds LS1 4AB",
                                            "STORE_EMAIL": "care@clinic-supply.example", "VAT_RATE_PERCENT": 20}])
 def test_the_pages_follow_the_store_settings(client):
+    from shop.delivery.models import DeliveryMethod
+    from shop.extensions import db
+    from tests.helpers import ensure_delivery
+
+    ensure_delivery()
+    standard = db.session.query(DeliveryMethod).filter_by(code="tracked-48").one()
+    standard.rates[0].price_pence, standard.free_over_pence = 375, 6000
+    db.session.commit()
     delivery = text(client.get("/delivery"))
-    assert "£3.75 for delivery of any order under £60.00" in delivery
+    assert "Royal Mail Tracked 48" in delivery and "£3.75" in delivery
     assert "Free on orders of £60.00 or more" in delivery
-    footer = text(client.get("/"))
-    assert "UK delivery £3.75, free on orders of £60.00 or more" in footer
+    assert "postcodes starting HS, IV, KA27, KA28, KW" in delivery
     for url in ("/terms", "/privacy", "/returns"):
         words = text(client.get(url))
         assert "2 Tannery Yard, Leeds LS1 4AB" in words, url

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from shop.extensions import db
 from shop.orders.models import Order
 from tests import factories as make
-from tests.helpers import add_to_cart, assert_ledger_balances, csrf_token, stock_of
+from tests.helpers import add_to_cart, assert_ledger_balances, csrf_token, deliver_by_standard, stock_of
 
 pytestmark = pytest.mark.postgres_only
 
@@ -22,6 +22,7 @@ def race(app, variant_id):
         client = app.test_client()
         response = add_to_cart(client, variant_id, 1)
         assert response.status_code == 303, (len(clients), response.get_data(as_text=True)[-1500:])
+        deliver_by_standard(client)
         clients.append((client, csrf_token(client)))
     barrier = threading.Barrier(BUYERS)
     results = [None] * BUYERS

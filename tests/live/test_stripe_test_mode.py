@@ -15,20 +15,20 @@ from shop.extensions import db
 from shop.orders.models import Order
 from shop.payments.services import get_gateway
 from tests import factories as make
-from tests.helpers import stock_of
+from tests.helpers import ensure_delivery, stock_of
 
 FORWARD_PORT = int(os.environ.get("STRIPE_FORWARD_PORT", "5055"))
 
 
 def open_checkout(app):
     oil = make.product("Grapeseed Oil", sizes=((100, 699, 10),))
-    cart = price_cart({oil.variants[0].id: 2}, flat_shipping_pence=495, free_shipping_threshold_pence=5000, currency="gbp")
+    ensure_delivery()
+    cart = price_cart({oil.variants[0].id: 2}, currency="gbp", postcode="LS1 4AB", delivery_method="tracked-48")
     with app.test_request_context(base_url="http://127.0.0.1:5055"):
         started = start_checkout(
             cart, get_gateway(), email="live-test@example.com", user_id=None, hold_minutes=30,
             success_url="http://127.0.0.1:5055/checkout/success?session_id={CHECKOUT_SESSION_ID}",
             cancel_url_for=lambda token: f"http://127.0.0.1:5055/checkout/cancel?order={token}",
-            shipping_label="UK delivery",
         )
     return oil, started.order
 

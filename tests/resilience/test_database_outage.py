@@ -25,7 +25,7 @@ from shop.config import normalise_database_url
 from shop.extensions import db
 from shop.orders.models import Order
 from tests import factories as make
-from tests.helpers import csrf_token, stock_of
+from tests.helpers import csrf_token, deliver_by_standard, stock_of
 from tests.conftest import PG_URL
 from tests.resilience.proxy import TcpProxy
 
@@ -108,6 +108,7 @@ def test_pages_answer_503_while_the_database_is_away_and_recover_by_themselves(
     for url in PAGES:
         assert client.get(url).status_code == 200, url
     token = csrf_token(client, "/products/grapeseed-oil")
+    deliver_by_standard(client)
     assert client.post("/cart/add", data={"variant_id": shop.variants[0].id, "quantity": 2, "csrf_token": token}).status_code == 303
     db.session.close()  # the test's own session gives its connection back, like a finished request
 

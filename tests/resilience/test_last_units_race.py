@@ -20,7 +20,7 @@ from shop.extensions import db
 from shop.orders.models import Order
 from tests import conftest, factories as make
 from tests.conftest import FreshContextClient
-from tests.helpers import assert_ledger_balances, csrf_token, stock_of
+from tests.helpers import assert_ledger_balances, csrf_token, deliver_by_standard, stock_of
 
 pytestmark = pytest.mark.postgres_only
 
@@ -59,6 +59,7 @@ def buyers(app, product):
 def put_in_cart(client, variant_id):
     with client.session_transaction() as session:
         session["cart"] = {str(variant_id): 1}
+    deliver_by_standard(client)
 
 
 def race(browsers):

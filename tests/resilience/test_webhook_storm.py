@@ -24,7 +24,7 @@ from shop.orders.models import Order, OrderEvent, WebhookEvent
 from shop.inventory.models import StockMovement
 from shop.payments.services import get_gateway
 from tests import factories as make
-from tests.helpers import add_to_cart, assert_ledger_balances, csrf_token, outbox, stock_of
+from tests.helpers import add_to_cart, assert_ledger_balances, csrf_token, deliver_by_standard, outbox, stock_of
 from tests.stripe.double import stripe_settings
 
 pytestmark = pytest.mark.postgres_only
@@ -48,6 +48,7 @@ def open_orders(app, carts):
         for variant_id, quantity in lines:
             assert add_to_cart(client, variant_id, quantity).status_code == 303
         token = csrf_token(client)
+        deliver_by_standard(client)
         for _ in range(ORDERS_PER_CART):
             assert client.post("/checkout", data={"csrf_token": token}).status_code == 303
     db.session.expire_all()

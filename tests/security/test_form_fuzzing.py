@@ -20,7 +20,7 @@ from shop.extensions import db
 from shop.inventory.models import StockMovement
 from shop.orders.models import Order, OrderLine
 from tests import factories as make
-from tests.helpers import assert_ledger_balances, csrf_token
+from tests.helpers import assert_ledger_balances, csrf_token, deliver_by_standard
 
 FUZZ = settings(
     max_examples=300,
@@ -180,6 +180,7 @@ def test_fuzz_checkout(fuzz_client, shop):
     @given(adds=st.lists(line_field, max_size=3), extra=extras())
     def buy(adds, extra):
         set_cart(client, {})
+        deliver_by_standard(client)
         for fields in adds:
             post(client, "/cart/add", token, {k: v for k, v in fields.items() if v is not None}, {})
         orders_before = db.session.scalar(select(func.count(Order.id)))

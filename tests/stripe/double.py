@@ -25,8 +25,10 @@ Differences from real Stripe worth knowing:
   Extend the schema if the app legitimately needs another parameter.
 * Like Stripe, an empty string for a parameter that cannot be unset is a 400
   (the SDK drops ``None`` values but sends ``""`` as is); metadata values may be "".
-* ``discounts`` are accepted and echoed but never change amounts; ``price``
-  IDs and ``shipping_rate`` IDs are not supported (use the ``*_data`` forms).
+* Coupons (create, retrieve) and a session's one ``discounts`` entry work as at Stripe: the
+  coupon must exist, match the currency and not be fully redeemed; its discount comes off the
+  items (never shipping), is spread over the line items, and counts as redeemed when the session
+  completes. ``promotion_code``, ``price`` IDs and ``shipping_rate`` IDs are not supported.
 * Expiring a session through the API does not send a webhook (real Stripe
   sends ``checkout.session.expired`` asynchronously); ``expire_at_stripe()``
   does. Sessions never expire on their own when ``expires_at`` passes.
@@ -333,6 +335,21 @@ SESSION_CREATE_PARAMS = _Obj(
     }
 )
 EXPAND_ONLY_PARAMS = _Obj({"expand": _EXPAND})
+COUPON_CREATE_PARAMS = _Obj(
+    {
+        "id": _S,
+        "amount_off": _I,
+        "percent_off": _S,
+        "currency": _S,
+        "duration": _Str(enum=("forever", "once", "repeating")),
+        "duration_in_months": _I,
+        "max_redemptions": _I,
+        "name": _Str(max_length=40),
+        "metadata": _M,
+        "redeem_by": _I,
+        "expand": _EXPAND,
+    }
+)
 LIST_PARAMS = {"limit": _I, "starting_after": _S, "ending_before": _S, "expand": _EXPAND}
 SESSION_LIST_PARAMS = _Obj({**LIST_PARAMS, "payment_intent": _S, "status": _S, "customer_details": _Obj({"email": _S})})
 REFUND_LIST_PARAMS = _Obj({**LIST_PARAMS, "payment_intent": _S, "charge": _S})
@@ -428,6 +445,7 @@ class StripeDouble:
         self.payment_intents: dict[str, dict] = {}
         self.charges: dict[str, dict] = {}
         self.refunds: dict[str, dict] = {}
+        self.coupons: dict[str, dict] = {}
         self.events: list[dict] = []  # every event built, in order
         self.deliveries: list[dict] = []  # {"event", "status", "body"} per webhook POST
         self.errors: list[str] = []  # tracebacks of bugs inside the double itself
@@ -474,7 +492,7 @@ class StripeDouble:
         """Forget all objects, requests, events and queued faults (the server keeps running)."""
         with self._lock:
             for store in (self.sessions, self.line_items, self.products, self.payment_intents,
-                          self.charges, self.refunds, self._idempotency, self._shipping_rates, self._pi_data):
+                          self.charges, self.refunds, self.coupons, self._idempotency, self._shipping_rates, self._pi_data):
                 store.clear()
             for log in (self.requests, self.events, self.deliveries, self.errors, self.fail_next):
                 log.clear()
@@ -660,6 +678,13 @@ class StripeDouble:
                 if cid not in self.charges:
                     raise _no_such("charge", cid)
                 return copy.deepcopy(self.charges[cid])
+            case ("POST", ["coupons"]):
+                return self._create_coupon(COUPON_CREATE_PARAMS.check(params, []))
+            case ("GET", ["coupons", coupon_id]):
+                EXPAND_ONLY_PARAMS.check(params, [])
+                if coupon_id not in self.coupons:
+                    raise _no_such("coupon", coupon_id)
+                return copy.deepcopy(self.coupons[coupon_id])
             case ("POST", ["refunds"]):
                 return self._create_refund(REFUND_CREATE_PARAMS.check(params, []))
             case ("GET", ["refunds"]):
@@ -859,6 +884,14 @@ class StripeDouble:
                                code="parameter_invalid_integer")
             if not fixed.get("currency"):
                 raise _missing(f"{base}[fixed_amount][currency]")
+            estimate = rate.get("delivery_estimate") or {}
+            for bound in ("minimum", "maximum"):
+                if bound in estimate:
+                    if "unit" not in estimate[bound] or "value" not in estimate[bound]:
+                        raise _missing(f"{base}[delivery_estimate][{bound}][{'unit' if 'unit' not in estimate[bound] else 'value'}]")
+                    if estimate[bound]["value"] < 1:
+                        raise _invalid(f"{base}[delivery_estimate][{bound}][value]", "This value must be greater than 0.",
+                                       code="parameter_invalid_integer")
             rate_currency = self._currency(fixed["currency"], f"{base}[fixed_amount][currency]")
             if rate_currency != currency:
                 raise _invalid(
@@ -886,7 +919,15 @@ class StripeDouble:
             )
 
         shipping_amount = shipping_options[0]["shipping_amount"] if shipping_options else 0
-        total = subtotal + shipping_amount
+        discount = self._session_discount(p, currency, subtotal)
+        if discount:
+            # Spread over the line items in proportion, the last one taking what rounding leaves.
+            left = discount
+            for n, item in enumerate(line_items):
+                share = left if n == len(line_items) - 1 else discount * item["amount_subtotal"] // subtotal
+                item["amount_discount"], item["amount_total"] = share, item["amount_subtotal"] - share
+                left -= share
+        total = subtotal - discount + shipping_amount
         minimum = _MINIMUM_CHARGE.get(currency)
         if minimum and 0 < total < minimum:
             raise _invalid(
@@ -964,7 +1005,7 @@ class StripeDouble:
             "submit_type": p.get("submit_type"),
             "subscription": None,
             "success_url": p["success_url"],
-            "total_details": {"amount_discount": 0, "amount_shipping": shipping_amount, "amount_tax": 0},
+            "total_details": {"amount_discount": discount, "amount_shipping": shipping_amount, "amount_tax": 0},
             "ui_mode": "hosted_page",
             "url": f"{self.url}/pay/{sid}",
         }
@@ -973,6 +1014,64 @@ class StripeDouble:
         self._shipping_rates[sid] = [o["_rate"] for o in shipping_options]
         self._pi_data[sid] = p.get("payment_intent_data") or {}
         return self._expanded_session(session, p.get("expand", []))
+
+    def _create_coupon(self, p):
+        amount_off, percent_off = p.get("amount_off"), p.get("percent_off")
+        if (amount_off is None) == (percent_off is None):
+            raise _invalid("amount_off", "You must pass exactly one of `amount_off` or `percent_off`.",
+                           code="parameter_missing")
+        if amount_off is not None:
+            if amount_off < 1:
+                raise _invalid("amount_off", "Invalid positive integer", code="parameter_invalid_integer")
+            if not p.get("currency"):
+                raise _invalid("currency", "You must pass `currency` when passing `amount_off`.", code="parameter_missing")
+        else:
+            try:
+                percent = float(percent_off)
+            except ValueError:
+                raise _invalid("percent_off", f"Invalid decimal: {percent_off}", code="parameter_invalid_string") from None
+            if not 0 < percent <= 100:
+                raise _invalid("percent_off", "percent_off must be greater than 0 and at most 100.")
+        duration = p.get("duration", "once")
+        if duration == "repeating" and p.get("duration_in_months") is None:
+            raise _missing("duration_in_months")
+        if p.get("max_redemptions") is not None and p["max_redemptions"] < 1:
+            raise _invalid("max_redemptions", "Invalid positive integer", code="parameter_invalid_integer")
+        coupon_id = p.get("id") or _new_id("", 8)
+        if coupon_id in self.coupons:
+            raise _invalid("id", "Coupon already exists.", code="resource_already_exists")
+        coupon = {
+            "id": coupon_id, "object": "coupon", "amount_off": amount_off,
+            "currency": self._currency(p["currency"], "currency") if p.get("currency") else None,
+            "duration": duration, "duration_in_months": p.get("duration_in_months"), "livemode": False,
+            "max_redemptions": p.get("max_redemptions"), "metadata": p.get("metadata", {}), "name": p.get("name"),
+            "percent_off": float(percent_off) if percent_off is not None else None, "redeem_by": p.get("redeem_by"),
+            "times_redeemed": 0, "valid": True, "created": self._now(),
+        }
+        self.coupons[coupon_id] = coupon
+        return copy.deepcopy(coupon)
+
+    def _session_discount(self, p, currency, subtotal):
+        """The amount the session's one coupon takes off the items, checked as Stripe checks it."""
+        discounts = p.get("discounts") or []
+        if len(discounts) > 1:
+            raise _invalid("discounts", "You may only specify one discount per Checkout Session.")
+        if not discounts:
+            return 0
+        entry = discounts[0]
+        if entry.get("promotion_code"):
+            raise _invalid("discounts[0][promotion_code]", "The Stripe test double does not support promotion codes.")
+        coupon = self.coupons.get(entry.get("coupon") or "")
+        if coupon is None:
+            raise _no_such("coupon", entry.get("coupon"), status=400, param="discounts[0][coupon]")
+        if coupon["max_redemptions"] is not None and coupon["times_redeemed"] >= coupon["max_redemptions"]:
+            raise _invalid("discounts[0][coupon]", f"Coupon {coupon['id']} has been fully redeemed.", code="coupon_expired")
+        if coupon["amount_off"] is not None:
+            if coupon["currency"] != currency:
+                raise _invalid("discounts[0][coupon]", f"The coupon currency ({coupon['currency']}) must match the "
+                                                       f"currency of the Checkout Session ({currency}).")
+            return min(coupon["amount_off"], subtotal)
+        return int(round(subtotal * coupon["percent_off"] / 100))
 
     def _list_sessions(self, p):
         sessions = sorted(self.sessions.values(), key=lambda s: s["created"], reverse=True)
@@ -1057,14 +1156,15 @@ class StripeDouble:
 
     # ----------------------------------------------------------------- "what happens at Stripe"
 
-    def complete(self, session_id, payment_status="paid", send_webhook=True) -> dict:
-        """The buyer pays on the hosted page. payment_status "unpaid" = a delayed method (bank debit)."""
-        result, event = self._complete(session_id, payment_status)
+    def complete(self, session_id, payment_status="paid", send_webhook=True, address=None) -> dict:
+        """The buyer pays on the hosted page. payment_status "unpaid" = a delayed method (bank debit).
+        `address` (fields of TEST_ADDRESS) is the delivery address the buyer types, when one is collected."""
+        result, event = self._complete(session_id, payment_status, address)
         if send_webhook and self.webhook_url:
             self.deliver(event)
         return result
 
-    def _complete(self, session_id, payment_status):
+    def _complete(self, session_id, payment_status, typed_address=None):
         if payment_status not in ("paid", "unpaid"):
             raise ValueError("payment_status must be 'paid' or 'unpaid'")
         with self._lock:
@@ -1072,14 +1172,19 @@ class StripeDouble:
             if session["status"] != "open":
                 raise ValueError(f"checkout session {session_id} is {session['status']}, not open")
             now = self._now()
+            for entry in session["discounts"] or []:
+                if entry.get("coupon") in self.coupons:
+                    self.coupons[entry["coupon"]]["times_redeemed"] += 1
             if session["amount_total"] == 0:
                 payment_status, pi_id = "no_payment_required", None
             else:
                 pi_id = self._create_payment(session, paid=payment_status == "paid", now=now)
-            country = TEST_ADDRESS["country"]
+            country = (typed_address or {}).get("country") or TEST_ADDRESS["country"]
             allowed = (session["shipping_address_collection"] or {}).get("allowed_countries") or [country]
-            address = {**TEST_ADDRESS, "country": country if country in allowed else allowed[0]}
-            shipping = {"name": TEST_NAME, "address": dict(address)}
+            address = {**TEST_ADDRESS, **(typed_address or {}), "country": country if country in allowed else allowed[0]}
+            # Like Stripe: without shipping_address_collection no delivery address is asked for or returned.
+            collected = session["shipping_address_collection"] is not None
+            shipping = {"name": TEST_NAME, "address": dict(address)} if collected else None
             session.update(
                 status="complete",
                 payment_status=payment_status,
@@ -1095,7 +1200,7 @@ class StripeDouble:
                     "tax_exempt": "none",
                     "tax_ids": [],
                 },
-                collected_information={"shipping_details": shipping},
+                collected_information={"shipping_details": shipping} if collected else None,
                 shipping_details=copy.deepcopy(shipping),
             )
             event = self.event("checkout.session.completed", session)
@@ -1323,10 +1428,14 @@ button{{font-size:1rem;padding:.5rem 1rem;cursor:pointer}}
         rows = "".join(
             f"<tr><td>{html.escape(i['description'])}</td><td class=num>{i['quantity']}</td>"
             f"<td class=num>{format_amount(i['price']['unit_amount'], cur)}</td>"
-            f"<td class=num>{format_amount(i['amount_total'], cur)}</td></tr>"
+            f"<td class=num>{format_amount(i['amount_subtotal'], cur)}</td></tr>"
             for i in items
         )
         foot = f"<tr><th colspan=3>Subtotal</th><td class=num>{format_amount(session['amount_subtotal'], cur)}</td></tr>"
+        if session["total_details"]["amount_discount"]:
+            coupon = self.coupons.get((session["discounts"] or [{}])[0].get("coupon") or "") or {}
+            foot += (f"<tr><th colspan=3>Discount: {html.escape(coupon.get('name') or coupon.get('id') or '')}</th>"
+                     f"<td class=num data-testid=discount>-{format_amount(session['total_details']['amount_discount'], cur)}</td></tr>")
         if session["shipping_cost"]:
             rates = self._shipping_rates.get(sid) or [{}]
             name = rates[0].get("display_name", "Shipping")

@@ -2,7 +2,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from shop.admin import bp
-from shop.catalog.backoffice import find_products
+from shop.catalog.backoffice import product_choices
 from shop.catalog.editing import CatalogueError
 from shop.errors import found_or_404
 from shop.extensions import db
@@ -19,7 +19,7 @@ def guides():
 
 def _page(guide, fields, status=200, errors=None, preview=None):
     return render_template("admin/guide.html", guide=guide, fields=fields, errors=errors, preview=preview,
-                           products=find_products()), status
+                           products=product_choices()), status
 
 
 def _fields() -> GuideFields:

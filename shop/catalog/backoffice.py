@@ -5,7 +5,7 @@ Changes go through shop.catalog.editing and shop.inventory.catalogue_import; not
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from shop.catalog.models import Category, Flag, Product, Variant
@@ -46,9 +46,26 @@ def find_products(q: str = "", page: int = 1, per_page: int = PRODUCTS_PER_PAGE)
     return ProductPage(list(products), total, page, per_page)
 
 
-def product_choices() -> list[Product]:
-    """Every product by name, for linking products to a guide (the guide editor lists them all)."""
-    return list(db.session.scalars(select(Product).order_by(Product.name, Product.id)))
+GUIDE_PRODUCT_CHOICES = 60
+
+
+@dataclass
+class ProductChoices:
+    products: list[Product]  # the linked ones, then those found (or the first by name), by name
+    more: int  # products neither linked nor shown: search to find them
+
+
+def product_choices(linked_ids: list[int] = (), q: str = "", limit: int = GUIDE_PRODUCT_CHOICES) -> ProductChoices:
+    """Products to tick when linking a guide: every linked one, plus up to `limit` whose name contains
+    `q` (or the first by name), so the editor stays small with 10,000 products. Two queries."""
+    found = select(Product.id).order_by(Product.name, Product.id).limit(limit)
+    if q:
+        found = found.where(Product.name.ilike(f"%{escape_like(q)}%", escape=LIKE_ESCAPE))
+    shown = list(db.session.scalars(
+        select(Product).where(or_(Product.id.in_(list(linked_ids)), Product.id.in_(found.scalar_subquery())))
+        .order_by(Product.name, Product.id)))
+    total = db.session.scalar(select(func.count()).select_from(Product))
+    return ProductChoices(shown, max(0, total - len(shown)))
 
 
 def categories() -> list[Category]:

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from shop.catalog.models import Variant
 from shop.extensions import db
 from tests import factories as make
-from tests.admin.support import signed_in
+from tests.admin.support import post, signed_in
 from tests.functional.test_query_counts import bulk_products
 
 MAX_BYTES = 200 * 1024
@@ -18,9 +18,8 @@ MAX_QUERIES = 10
 PAGES = ["/admin/", "/admin/stock", "/admin/stock?state=low&sort=on-hand&q=oil", "/admin/stock?page=2",
          "/admin/products", "/admin/products?q=oil&page=2", "/admin/orders", "/admin/stock/receive",
          "/admin/products/new", "/admin/catalogue/import", "/admin/guides", "/admin/audit", "/admin/messages",
-         "/admin/practitioners", "/admin/data-requests"]
-# Not yet: the guide editor lists every product as a checkbox (about 940 KB at 10,000 products).
-EXPORTS = ["/admin/stock.csv", "/admin/catalogue.csv"]
+         "/admin/practitioners", "/admin/data-requests", "/admin/guides/new"]
+EXPORTS = ["/admin/stock.csv", "/admin/catalogue.csv", "/admin/orders.csv"]
 
 
 def measure(client, count_queries, urls):
@@ -90,3 +89,22 @@ def test_the_catalogue_list_pages_through_products_with_its_search(client, app):
     html = client.get("/admin/products?q=oil&page=2").get_data(as_text=True)
     assert "55 products, 51–55 shown" in html and "Oil 00054" in html and "Oil 00000" not in html
     assert "Gel" not in html
+
+
+def test_the_guide_editor_finds_products_to_link_by_name_keeping_what_was_typed(client, app):
+    signed_in(client)
+    bulk_products(70)  # more than the editor lists at once
+    html = client.get("/admin/guides/new").get_data(as_text=True)
+    assert html.count('name="product_ids"') == 60 and "10 more not shown" in html
+    assert "Oil 00065" not in html
+
+    found = post(client, "/admin/guides/new", {"action": "find-products", "product_q": "00065", "title": "Oils at home",
+                                               "body": "Warm the oil first."}).get_data(as_text=True)
+    assert "Oil 00065" in found and found.count('name="product_ids"') == 1
+    assert 'value="Oils at home"' in found and "Warm the oil first." in found  # nothing typed is lost
+    oil = re.search(r'name="product_ids" value="(\d+)"', found).group(1)
+
+    # A linked product stays listed (and ticked) whatever is searched for next.
+    again = post(client, "/admin/guides/new", {"action": "find-products", "product_q": "00001", "product_ids": oil,
+                                               "title": "Oils at home"}).get_data(as_text=True)
+    assert "Oil 00065" in again and "Oil 00001" in again and f'value="{oil}" checked' in again

@@ -94,6 +94,12 @@ def run_migrations_online():
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 
+    # The search index's objects are each backend's own and not in the models
+    # (shop/catalog/search_index.py): autogenerate must not offer to drop them.
+    from shop.catalog.search_index import is_search_object
+
+    conf_args.setdefault("include_name", lambda name, type_, parents: not is_search_object(name))
+
     connectable = get_engine()
 
     with connectable.connect() as connection:

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from shop import cross_origin
 from shop.config import config_from_environment, normalise_database_url
 from shop.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -28,6 +29,7 @@ def create_app(config_class=None, **overrides) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    cross_origin.register(app)  # the second CSRF layer: browsers' Sec-Fetch-Site / Origin headers
     _init_sign_in(app)
 
     _import_models()

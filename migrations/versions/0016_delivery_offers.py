@@ -2,7 +2,7 @@
 discount codes, their uses, and the code an order was sold with
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 Create Date: 2026-12-02 03:00:00
 
 Existing sizes get a weight estimated from their size (contents, a bottle, packing), the same estimate a

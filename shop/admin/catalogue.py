@@ -4,7 +4,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user
 
 from shop.admin import bp
-from shop.admin.common import csv_response
+from shop.admin.common import csv_response, page_arg
 from shop.catalog.backoffice import catalogue_csv, categories, find_products, flags
 from shop.inventory.catalogue_import import ImportRefused, MAX_BYTES, apply_import, plan_import
 from shop.catalog.editing import (
@@ -37,7 +37,8 @@ def image_folder() -> Path:
 @bp.get("/products")
 def products():
     q = request.args.get("q", "").strip()[:100]
-    return render_template("admin/products.html", products=find_products(q), q=q)
+    listing = find_products(q, page=page_arg())
+    return render_template("admin/products.html", products=listing.products, listing=listing, q=q)
 
 
 def _form_page(product, fields, status=200, errors=None, variant_errors=None):

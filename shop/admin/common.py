@@ -1,7 +1,9 @@
 """Small helpers the back office views share."""
 import secrets
+from collections.abc import Iterable
+from itertools import chain
 
-from flask import Response, render_template, request
+from flask import Response, render_template, request, stream_with_context
 
 
 def confirm_page(question: str, action: str, *, details: list[str] | None = None, button: str = "Confirm",
@@ -20,10 +22,21 @@ def new_attempt() -> str:
     return secrets.token_urlsafe(18)
 
 
-def csv_response(text: str, filename: str) -> Response:
+def csv_response(lines: str | Iterable[str], filename: str) -> Response:
+    """A CSV download; lines from a generator are streamed as they come (first byte at once, memory flat)."""
     # A BOM so spreadsheet programs read the UTF-8 (names with accents, £) correctly.
-    return Response("\ufeff" + text, mimetype="text/csv",
+    if isinstance(lines, str):
+        body = "\ufeff" + lines
+    else:
+        body = stream_with_context(chain(["\ufeff"], lines))
+    return Response(body, mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+
+
+def page_arg() -> int:
+    """The `page` asked for: a bad or missing number is page 1 (a page past the end is the service's to clamp)."""
+    page = int_arg("page", 1)
+    return page if 1 <= page <= 1_000_000 else 1
 
 
 def int_arg(name: str, default: int | None = None) -> int | None:

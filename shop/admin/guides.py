@@ -2,7 +2,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from shop.admin import bp
-from shop.catalog.backoffice import find_products
+from shop.catalog.backoffice import product_choices
 from shop.catalog.editing import CatalogueError
 from shop.errors import found_or_404
 from shop.extensions import db
@@ -18,8 +18,9 @@ def guides():
 
 
 def _page(guide, fields, status=200, errors=None, preview=None):
+    product_q = request.form.get("product_q", "").strip()[:100]
     return render_template("admin/guide.html", guide=guide, fields=fields, errors=errors, preview=preview,
-                           products=find_products()), status
+                           choices=product_choices(fields.product_ids, product_q), product_q=product_q), status
 
 
 def _fields() -> GuideFields:
@@ -44,6 +45,9 @@ def edit_guide(guide_id):
     if request.method == "GET":
         return _page(guide, _of(guide) if guide else GuideFields())
     fields = _fields()
+    if request.form.get("action") == "find-products":
+        # The form comes back as typed, with the products found to tick: nothing is saved.
+        return _page(guide, fields)
     if request.form.get("action") == "preview":
         # The preview is rendered and sanitised exactly as the shop shows it; nothing is saved.
         return _page(guide, fields, preview=render_markdown(fields.body))

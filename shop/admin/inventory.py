@@ -2,11 +2,11 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from shop.admin import bp
-from shop.admin.common import csv_response
+from shop.admin.common import csv_response, page_arg
 from shop.catalog.models import Variant
 from shop.errors import found_or_404
 from shop.extensions import db
-from shop.orders.stock_report import STOCK_SORTS, STOCK_STATES, movements_of, sizes_by_sku, stock_csv, stock_table
+from shop.orders.stock_report import STOCK_SORTS, STOCK_STATES, movements_of, sizes_by_sku, stock_csv, stock_page
 from shop.inventory.lots import lots_of
 from shop.inventory.services import ADJUSTMENT_REASONS, DeliveryLine, StockError, adjust_stock, receive_delivery
 from shop.problems import Problem
@@ -19,7 +19,8 @@ def stock():
     state = request.args.get("state", "") if request.args.get("state") in STOCK_STATES else ""
     sort = request.args.get("sort", "product") if request.args.get("sort") in STOCK_SORTS else "product"
     q = request.args.get("q", "")[:100]
-    return render_template("admin/stock.html", rows=stock_table(q=q, state=state, sort=sort), q=q, state=state, sort=sort)
+    listing = stock_page(q=q, state=state, sort=sort, page=page_arg())
+    return render_template("admin/stock.html", rows=listing.rows, listing=listing, q=q, state=state, sort=sort)
 
 
 @bp.get("/stock.csv")

@@ -2,13 +2,14 @@
 
 Changes go through shop.catalog.editing and shop.inventory.catalogue_import; nothing here writes.
 """
-import csv
-import io
+from collections.abc import Iterator
+from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 
 from shop.catalog.models import Category, Flag, Product, Variant
-from shop.csvsafe import cell
+from shop.csvsafe import CSV_BATCH, csv_batches
 from shop.extensions import db
 from shop.money import pounds_text
 from shop.sql import LIKE_ESCAPE, escape_like
@@ -18,12 +19,53 @@ COLUMNS = ("sku", "product_slug", "product_name", "category", "size_label", "amo
            "low_stock_threshold", "add_stock", "lot", "expires", "pao_months")
 
 
-def find_products(q: str = "") -> list[Product]:
-    """Every product, published or not, by name; those whose name contains `q` when given."""
-    stmt = select(Product).order_by(Product.name)
+PRODUCTS_PER_PAGE = 50
+
+
+@dataclass
+class ProductPage:
+    products: list[Product]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def find_products(q: str = "", page: int = 1, per_page: int = PRODUCTS_PER_PAGE) -> ProductPage:
+    """One page of products, published or not, by name; those whose name contains `q` when given.
+    Three queries however many products: the count, the page (with its category), their sizes."""
+    where = [Product.name.ilike(f"%{escape_like(q)}%", escape=LIKE_ESCAPE)] if q else []
+    total = db.session.scalar(select(func.count()).select_from(Product).where(*where))
+    page = min(max(1, page), max(1, -(-total // per_page)))
+    products = db.session.scalars(
+        select(Product).where(*where).order_by(Product.name, Product.id)
+        .options(selectinload(Product.variants)).limit(per_page).offset((page - 1) * per_page))
+    return ProductPage(list(products), total, page, per_page)
+
+
+GUIDE_PRODUCT_CHOICES = 60
+
+
+@dataclass
+class ProductChoices:
+    products: list[Product]  # the linked ones, then those found (or the first by name), by name
+    more: int  # products neither linked nor shown: search to find them
+
+
+def product_choices(linked_ids: list[int] = (), q: str = "", limit: int = GUIDE_PRODUCT_CHOICES) -> ProductChoices:
+    """Products to tick when linking a guide: every linked one, plus up to `limit` whose name contains
+    `q` (or the first by name), so the editor stays small with 10,000 products. Two queries."""
+    found = select(Product.id).order_by(Product.name, Product.id).limit(limit)
     if q:
-        stmt = stmt.where(Product.name.ilike(f"%{escape_like(q)}%", escape=LIKE_ESCAPE))
-    return list(db.session.scalars(stmt))
+        found = found.where(Product.name.ilike(f"%{escape_like(q)}%", escape=LIKE_ESCAPE))
+    shown = list(db.session.scalars(
+        select(Product).where(or_(Product.id.in_(list(linked_ids)), Product.id.in_(found.scalar_subquery())))
+        .order_by(Product.name, Product.id)))
+    total = db.session.scalar(select(func.count()).select_from(Product))
+    return ProductChoices(shown, max(0, total - len(shown)))
 
 
 def categories() -> list[Category]:
@@ -35,12 +77,17 @@ def flags() -> list[Flag]:
     return list(db.session.scalars(select(Flag).order_by(Flag.kind.desc(), Flag.name)))
 
 
-def catalogue_csv() -> str:
-    """Every size with its product, in the columns the import reads (add_stock left empty)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(COLUMNS)
-    for v in db.session.scalars(select(Variant).join(Product).order_by(Product.slug, Variant.amount)):
-        writer.writerow([cell(x) for x in (v.sku, v.product.slug, v.product.name, v.product.category.slug, v.size_label,
-                         v.amount, v.unit, pounds_text(v.price_pence), pounds_text(v.trade_price_pence), v.low_stock_threshold, "", "", "", "")])
-    return buffer.getvalue()
+def catalogue_csv() -> Iterator[str]:
+    """Every size with its product, in the columns the import reads (add_stock and its lot left empty), streamed
+    a batch at a time from plain rows (no ORM objects)."""
+    rows = db.session.execute(
+        select(Variant.sku, Product.slug, Product.name, Category.slug, Variant.size_label, Variant.amount, Variant.unit,
+               Variant.price_pence, Variant.trade_price_pence, Variant.low_stock_threshold)
+        .join(Product, Product.id == Variant.product_id).join(Category, Category.id == Product.category_id)
+        .order_by(Product.slug, Variant.amount, Variant.id).execution_options(yield_per=CSV_BATCH))
+
+    def cells(row):
+        *named, price, trade, threshold = row
+        return (*named, pounds_text(price), pounds_text(trade), threshold, "", "", "", "")  # add_stock, lot, expires, pao_months
+
+    yield from csv_batches(COLUMNS, rows, cells)

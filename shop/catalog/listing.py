@@ -14,6 +14,9 @@ SORTS = {
     "newest": "Newest first",
 }
 DEFAULT_SORT = "name"
+# With words to search for, the best matches come first unless another order is chosen.
+RELEVANCE = "relevance"
+RELEVANCE_LABEL = "Best match"
 USES = {"home": "Home care", "practice": "For practice"}
 
 
@@ -39,9 +42,9 @@ class ListingQuery:
         use = (args.get("use") or "").strip()
         if use and use not in USES:
             raise BadListingQuery("Choose products for home care or for practice.")
-        sort = args.get("sort") or DEFAULT_SORT
-        if sort not in SORTS:
-            sort = DEFAULT_SORT
+        sort = args.get("sort") or _default_sort(q)
+        if sort not in SORTS and not (sort == RELEVANCE and q):
+            sort = _default_sort(q)
         return cls(
             q=q,
             category=(args.get("category") or "").strip(),
@@ -63,7 +66,7 @@ class ListingQuery:
             "use": self.use or None,
             "suitable": list(self.suitable) or None,
             "avoid": list(self.avoid) or None,
-            "sort": self.sort if self.sort != DEFAULT_SORT else None,
+            "sort": self.sort if self.sort != _default_sort(self.q) else None,
             "page": self.page if self.page != 1 else None,
         }
         args.update(changes)
@@ -72,6 +75,15 @@ class ListingQuery:
     @property
     def is_filtered(self) -> bool:
         return bool(self.q or self.category or self.use or self.suitable or self.avoid)
+
+
+def _default_sort(q: str) -> str:
+    return RELEVANCE if q else DEFAULT_SORT
+
+
+def sorts_for(query: ListingQuery) -> dict[str, str]:
+    """The orders a listing offers: "Best match" only when there are words to match."""
+    return {RELEVANCE: RELEVANCE_LABEL, **SORTS} if query.q else SORTS
 
 
 def _slugs(values) -> tuple[str, ...]:

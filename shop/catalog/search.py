@@ -3,20 +3,19 @@
 People screening for allergies type what the filters say: "fragrance free", "nut-free", "vegan"
 find exactly what the matching filter finds. A size ("5L", "5 L", "500ml", "1 litre") finds the
 products sold in that size; a SKU ("CRM-ARN-0100") finds its product; other words are looked for
-in the name, summary, description, how to use, ingredients and cautions ("pregnancy").
+in the name, summary, description, how to use, ingredients and cautions ("pregnancy"), and
+forgivingly in the name, summary and ingredients ("arnika" finds arnica: shop/catalog/text_match.py).
 Everything becomes conditions on the one listing query: no extra round trips.
 """
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, exists, or_
+from sqlalchemy import and_, exists
 
 from shop.catalog.models import Flag, Product, Variant, product_flags
-from shop.sql import LIKE_ESCAPE, escape_like
+from shop.catalog.text_match import rank, word_matches
 
 MAX_WORDS = 8
-TEXT_COLUMNS = (Product.name, Product.summary, Product.description, Product.how_to_use,
-                Product.ingredients, Product.cautions)
 # Other ways people write a suitability, by the flag's slug (its name and slug are always understood).
 SYNONYMS = {"fragrance-free": ("unscented", "perfume free", "scent free")}
 # A size typed with its unit, with or without the space: the amount in ml or g.
@@ -68,7 +67,7 @@ def parse_search(q: str, flags: list[Flag]) -> Search:
     return search
 
 
-def search_conditions(q: str, flags: list[Flag]) -> list:
+def search_conditions(q: str, flags: list[Flag], dialect: str) -> list:
     """Conditions every matching product meets: each flag, each size, and each word somewhere."""
     search = parse_search(q, flags)
     conditions = [
@@ -79,10 +78,11 @@ def search_conditions(q: str, flags: list[Flag]) -> list:
         exists().where(and_(Variant.product_id == Product.id, Variant.amount == amount, Variant.unit == unit))
         for amount, unit in search.sizes
     ]
-    for word in search.words:
-        pattern = f"%{escape_like(word)}%"
-        conditions.append(or_(
-            *(column.ilike(pattern, escape=LIKE_ESCAPE) for column in TEXT_COLUMNS),
-            exists().where(and_(Variant.product_id == Product.id, Variant.sku.ilike(pattern, escape=LIKE_ESCAPE))),
-        ))
+    conditions += [word_matches(word, dialect) for word in search.words]
     return conditions
+
+
+def search_rank(q: str, flags: list[Flag], dialect: str):
+    """How well a product answers the typed words (higher first), or None when no words were typed."""
+    words = parse_search(q, flags).words
+    return rank(words, dialect) if words else None

@@ -3,16 +3,18 @@
 Every function here runs a fixed number of queries however many products exist:
 relationships are loaded with one extra query each, never one per product.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from math import ceil
 
 from sqlalchemy import String, and_, cast, exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from shop.catalog.listing import BadListingQuery, ListingQuery
+from shop.catalog.facets import FilterCounts, count_filters
+from shop.catalog.listing import RELEVANCE, BadListingQuery, ListingQuery
 from shop.catalog.models import Category, Flag, Product, Variant, product_flags
-from shop.catalog.search import search_conditions
+from shop.catalog.search import parse_search, search_conditions, search_rank
+from shop.catalog.text_match import closest_names, looks_like_sku, sku_product_slug
 from shop.extensions import db
 from shop.sql import LIKE_ESCAPE, escape_like
 
@@ -29,6 +31,10 @@ class ListingPage:
     per_page: int
     categories: list[Category]
     flags: list[Flag]
+    counts: FilterCounts = field(default_factory=FilterCounts)
+    # When nothing matches the words typed: the products whose names come nearest, within the filters.
+    suggestions: list[Product] = field(default_factory=list)
+    suggestions_keep_filters: bool = True  # False: found only outside the filters, so their links drop them
 
     @property
     def pages(self) -> int:
@@ -102,13 +108,22 @@ def list_flags() -> list[Flag]:
     return list(db.session.scalars(select(Flag).order_by(Flag.kind.desc(), Flag.name)))
 
 
-def _filters(query: ListingQuery, categories: list[Category], flags: list[Flag]) -> list:
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def _chosen_category(query: ListingQuery, categories: list[Category]) -> Category | None:
+    if not query.category:
+        return None
+    category = next((c for c in categories if c.slug == query.category), None)
+    if category is None:
+        raise BadListingQuery(f"There is no category called “{query.category}”.")
+    return category
+
+
+def _filters(query: ListingQuery, flags: list[Flag], *, words: bool = True) -> list:
+    """Every condition of the query but its category (the filter counts need them apart)."""
     conditions = [Product.published.is_(True)]
-    if query.category:
-        category = next((c for c in categories if c.slug == query.category), None)
-        if category is None:
-            raise BadListingQuery(f"There is no category called “{query.category}”.")
-        conditions.append(Product.category_id == category.id)
     if query.use == "home":
         conditions.append(Product.for_home_care.is_(True))
     elif query.use == "practice":
@@ -124,7 +139,8 @@ def _filters(query: ListingQuery, categories: list[Category], flags: list[Flag])
             and_(product_flags.c.product_id == Product.id, product_flags.c.flag_id == flag.id)
         )
         conditions.append(has_flag if wanted else ~has_flag)
-    conditions += search_conditions(query.q, flags)
+    if words:
+        conditions += search_conditions(query.q, flags, _dialect())
     return conditions
 
 
@@ -137,7 +153,9 @@ def _from_price():
     )
 
 
-def _ordering(sort: str) -> list:
+def _ordering(sort: str, relevance=None) -> list:
+    if sort == RELEVANCE and relevance is not None:
+        return [relevance.desc(), Product.name, Product.id]
     if sort == "price":
         return [_from_price().asc(), Product.name, Product.id]
     if sort == "price-desc":
@@ -151,7 +169,10 @@ def browse_products(query: ListingQuery, per_page: int) -> ListingPage:
     """One page of published products matching the query, with the total, in a fixed number of queries."""
     categories = list_categories()
     flags = list_flags()
-    conditions = _filters(query, categories, flags)
+    category = _chosen_category(query, categories)
+    but_category = _filters(query, flags)
+    conditions = but_category + ([Product.category_id == category.id] if category else [])
+    ordering = _ordering(query.sort, search_rank(query.q, flags, _dialect()))
 
     def fetch(page: int):
         # Choose the page's ids first (narrow rows, counted and sorted once), then load only
@@ -159,7 +180,7 @@ def browse_products(query: ListingQuery, per_page: int) -> ListingPage:
         chosen = (
             select(Product.id, func.count().over().label("total"))
             .where(*conditions)
-            .order_by(*_ordering(query.sort))
+            .order_by(*ordering)
             .limit(per_page)
             .offset((page - 1) * per_page)
             .subquery()
@@ -167,21 +188,24 @@ def browse_products(query: ListingQuery, per_page: int) -> ListingPage:
         stmt = (
             select(Product, chosen.c.total, _flag_ids())
             .join(chosen, chosen.c.id == Product.id)
-            .order_by(*_ordering(query.sort))
+            .order_by(*ordering)
             .options(*_card_loading())
         )
         return db.session.execute(stmt).all()
 
+    counts = count_filters(but_category, category.id if category else None, flags)
     rows = fetch(query.page)
     if rows:
         total = rows[0].total
     else:
-        # Past the last page (or nothing matches): count once and show the last page.
-        total = db.session.scalar(select(func.count(Product.id)).where(*conditions)) or 0
+        # Past the last page (or nothing matches): the counts know the total; show the last page.
+        total = counts.chosen
         last = max(1, ceil(total / per_page))
         if query.page != last:
             query = query.with_page(last)
             rows = fetch(last) if total else []
+    words = parse_search(query.q, flags).words if not total else []
+    without_words = _filters(query, flags, words=False) + ([Product.category_id == category.id] if category else [])
     return ListingPage(
         query=query,
         products=_attach_flags(rows, flags),
@@ -189,7 +213,24 @@ def browse_products(query: ListingQuery, per_page: int) -> ListingPage:
         per_page=per_page,
         categories=categories,
         flags=flags,
+        counts=counts,
+        **_suggestions(words, without_words),
     )
+
+
+def _suggestions(words: list[str], within_filters: list) -> dict:
+    """Nearest names within the other filters; failing that, in the whole shop (the links then drop the filters)."""
+    if not words:
+        return {}
+    near = closest_names(words, within_filters)
+    if near:
+        return {"suggestions": near}
+    return {"suggestions": closest_names(words, [Product.published.is_(True)]), "suggestions_keep_filters": False}
+
+
+def product_for_sku(q: str) -> str | None:
+    """The slug of the one product a SKU (typed whole or in part) names, so search can go straight there."""
+    return sku_product_slug(q) if looks_like_sku(q) else None
 
 
 def get_product(slug: str) -> Product:

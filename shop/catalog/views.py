@@ -1,8 +1,8 @@
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
 from shop.catalog.art import product_svg
-from shop.catalog.listing import SORTS, USES, BadListingQuery, ListingQuery
-from shop.catalog.services import ProductNotFound, browse_products, get_product, get_product_art
+from shop.catalog.listing import USES, BadListingQuery, ListingQuery, sorts_for
+from shop.catalog.services import ProductNotFound, browse_products, get_product, get_product_art, product_for_sku
 
 bp = Blueprint("catalog", __name__)
 
@@ -11,10 +11,13 @@ bp = Blueprint("catalog", __name__)
 def products():
     try:
         query = ListingQuery.from_args(request.args)
+        slug = product_for_sku(query.q) if query.q else None
+        if slug:
+            return redirect(url_for("catalog.product", slug=slug))
         listing = browse_products(query, per_page=current_app.config["PRODUCTS_PER_PAGE"])
     except BadListingQuery as error:
         abort(400, description=str(error))
-    return render_template("catalog/products.html", listing=listing, sorts=SORTS, uses=USES)
+    return render_template("catalog/products.html", listing=listing, sorts=sorts_for(listing.query), uses=USES)
 
 
 @bp.get("/products/<slug>")

@@ -3,16 +3,15 @@
 It lives with orders, above inventory, because it counts what open checkouts hold and names the
 order behind each movement.
 """
-import csv
-import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from shop.accounts.models import User
 from shop.catalog.models import Product, Variant
-from shop.csvsafe import cell
+from shop.csvsafe import CSV_BATCH, csv_batches
 from shop.extensions import db
 from shop.inventory.models import StockMovement
 from shop.orders.models import Order, OrderLine
@@ -26,6 +25,7 @@ STOCK_SORTS = {
     "on-hand-desc": (Variant.stock_on_hand.desc(), Variant.sku),
 }
 STOCK_STATES = ("low", "out", "in")
+STOCK_PER_PAGE = 50
 
 
 @dataclass
@@ -49,13 +49,15 @@ def held_in_open_checkouts():
     )
 
 
-def stock_table(*, q: str = "", state: str = "", sort: str = "product") -> list[StockRow]:
+def _stock_query(q: str = "", state: str = "", sort: str = "product"):
     held = held_in_open_checkouts()
+    # The product comes in the same row (contains_eager): one query for the whole table, never one per size.
     stmt = (
         select(Variant, func.coalesce(held.c.held, 0))
         .join(Product, Product.id == Variant.product_id)
         .outerjoin(held, held.c.variant_id == Variant.id)
-        .order_by(*STOCK_SORTS.get(sort, STOCK_SORTS["product"]))
+        .options(contains_eager(Variant.product))
+        .order_by(*STOCK_SORTS.get(sort, STOCK_SORTS["product"]), Variant.id)
     )
     q = (q or "").strip()[:100]
     if q:
@@ -65,14 +67,51 @@ def stock_table(*, q: str = "", state: str = "", sort: str = "product") -> list[
         stmt = stmt.where(Variant.stock_on_hand <= 0)
     elif state == "low":
         stmt = stmt.where(Variant.stock_on_hand > 0, Variant.stock_on_hand <= Variant.low_stock_threshold)
+    elif state == "low-or-out":
+        stmt = stmt.where(Variant.stock_on_hand <= Variant.low_stock_threshold)
     elif state == "in":
         stmt = stmt.where(Variant.stock_on_hand > Variant.low_stock_threshold)
+    return stmt
+
+
+def stock_table(*, q: str = "", state: str = "", sort: str = "product", limit: int | None = None) -> list[StockRow]:
+    stmt = _stock_query(q, state, sort)
+    if limit is not None:
+        stmt = stmt.limit(limit)
     return [StockRow(variant, int(h)) for variant, h in db.session.execute(stmt).all()]
 
 
-def sizes_by_sku() -> list[Variant]:
-    """Every size, for the SKU suggestions on the delivery form."""
-    return list(db.session.scalars(select(Variant).order_by(Variant.sku)))
+def count_sizes(*, q: str = "", state: str = "") -> int:
+    return db.session.scalar(select(func.count()).select_from(_stock_query(q, state).order_by(None).subquery()))
+
+
+@dataclass
+class StockPage:
+    rows: list[StockRow]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def stock_page(*, q: str = "", state: str = "", sort: str = "product", page: int = 1, per_page: int = STOCK_PER_PAGE) -> StockPage:
+    """One page of the stock table and how many sizes match: two queries however many sizes exist.
+    A page past the end shows the last one."""
+    total = count_sizes(q=q, state=state)
+    page = min(max(1, page), max(1, -(-total // per_page)))
+    rows = db.session.execute(_stock_query(q, state, sort).limit(per_page).offset((page - 1) * per_page)).all()
+    return StockPage([StockRow(variant, int(h)) for variant, h in rows], total, page, per_page)
+
+
+def sizes_by_sku(limit: int = 300) -> list[Variant]:
+    """SKU suggestions for the delivery form: the sizes running low or out first (what a delivery
+    usually restocks), at most `limit` of them, so the form stays small with 30,000 sizes."""
+    return list(db.session.scalars(
+        select(Variant).join(Product).options(contains_eager(Variant.product))
+        .order_by((Variant.stock_on_hand > Variant.low_stock_threshold), Variant.sku).limit(limit)))
 
 
 def low_stock_count() -> int:
@@ -102,11 +141,21 @@ def movements_of(variant_id: int, limit: int = 200) -> list[MovementRow]:
     return out
 
 
-def stock_csv() -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["sku", "product", "size", "on_hand", "held_in_checkouts", "low_stock_threshold", "state"])
-    for row in stock_table(sort="sku"):
-        v = row.variant
-        writer.writerow([cell(x) for x in (v.sku, v.product.name, v.size_label, v.stock_on_hand, row.held, v.low_stock_threshold, row.state)])
-    return buffer.getvalue()
+def stock_csv() -> Iterator[str]:
+    """The stock table as CSV, streamed a batch at a time from plain rows (no ORM objects): memory
+    stays flat however many sizes exist."""
+    held = held_in_open_checkouts()
+    rows = db.session.execute(
+        select(Variant.sku, Product.name, Variant.size_label, Variant.stock_on_hand, func.coalesce(held.c.held, 0),
+               Variant.low_stock_threshold)
+        .join(Product, Product.id == Variant.product_id)
+        .outerjoin(held, held.c.variant_id == Variant.id)
+        .order_by(Variant.sku)
+        .execution_options(yield_per=CSV_BATCH))
+
+    def cells(row):
+        sku, name, size, on_hand, held_units, threshold = row
+        state = "out" if on_hand <= 0 else "low" if on_hand <= threshold else "in"  # as Variant.stock_state
+        return sku, name, size, on_hand, int(held_units), threshold, state
+
+    yield from csv_batches(["sku", "product", "size", "on_hand", "held_in_checkouts", "low_stock_threshold", "state"], rows, cells)

@@ -34,9 +34,42 @@ def test_a_suitability_and_a_word_narrow_each_other(client, demo):
     assert "arnica-recovery-cream" in both
 
 
-def test_a_sku_finds_its_product(client, demo):
-    assert found(client, "q=CRM-ARN-0100") == {"arnica-recovery-cream"}
-    assert found(client, "q=crm-arn-0100") == {"arnica-recovery-cream"}
+@pytest.mark.parametrize("typed", ["CRM-ARN-0100", "crm-arn-0100", "CRM-ARN", "crm-arn-01"])
+def test_a_sku_typed_whole_or_in_part_goes_straight_to_its_product(client, demo, typed):
+    answer = client.get(f"/products?q={typed}")
+    assert answer.status_code == 302
+    assert answer.headers["Location"] == "/products/arnica-recovery-cream"
+
+
+def test_part_of_a_sku_several_products_share_lists_them(client, demo):
+    # "ARN-0100" is the 100 ml size of the arnica oil, cream and balm...: a choice, not a jump.
+    assert {"arnica-recovery-cream", "arnica-massage-oil"} <= found(client, "q=ARN-0100")
+
+
+@pytest.mark.parametrize("typed, wanted", [
+    ("arnika", {"arnica-massage-oil", "arnica-recovery-cream", "arnica-bruise-balm", "cooling-arnica-gel"}),
+    ("almnd oil", {"sweet-almond-massage-oil"}),
+    ("menthal balm", {"cooling-menthol-balm"}),
+])
+def test_a_word_typed_with_a_slip_still_finds_the_product(client, demo, typed, wanted):
+    assert wanted <= found(client, "q=" + typed.replace(" ", "+"))
+
+
+def test_the_best_match_comes_first(client, demo):
+    # Arnica in the name beats arnica only in the ingredients or the description.
+    html = client.get("/products?q=arnica").get_data(as_text=True)
+    first_four = CARD.findall(html)[:4]
+    assert all("arnica" in slug for slug in first_four), first_four
+    assert '<option value="relevance" selected>Best match</option>' in html
+
+
+def test_nothing_found_suggests_the_nearest_names_and_keeps_the_filters(client, demo):
+    html = client.get("/products?q=arnicka+bruse+salve&category=balms").get_data(as_text=True)
+    assert "No products match" in html
+    suggestion = re.search(r'<p class="did-you-mean">Did you mean <a href="([^"]+)">([^<]+)</a>', html)
+    assert suggestion and suggestion.group(2) == "Arnica Bruise Balm"
+    assert "category=balms" in suggestion.group(1)
+    assert 'name="suitable"' in html and 'name="avoid"' in html  # the filters are still there to loosen
 
 
 def test_caution_text_is_searched(client, demo):
@@ -59,3 +92,10 @@ def test_a_size_finds_the_products_sold_in_it_with_or_without_the_space(client, 
     assert len(in_five_litres) >= 5
     assert found(client, f"q={typed}") == in_five_litres
     assert found(client, f"q=oil+{typed}") == {s for s in in_five_litres if s in found(client, "q=oil")}
+
+
+def test_a_suggestion_found_only_outside_the_filters_drops_them(client, demo):
+    html = client.get("/products?q=lavendr&category=balms").get_data(as_text=True)
+    suggestion = re.search(r'<p class="did-you-mean">Did you mean <a href="([^"]+)">([^<]+)</a>', html)
+    assert suggestion and "Lavender" in suggestion.group(2)
+    assert "category" not in suggestion.group(1)

@@ -10,6 +10,8 @@ from shop.clock import utcnow
 from shop.messages.jobs import JOBS, run_due_jobs
 from tests import factories as make
 from tests.admin.support import pass_code_in_browser, with_second_factor
+from tests.e2e.delivery_steps import choose_delivery
+from tests.helpers import ensure_delivery
 from tests.helpers import email_text, outbox
 from tests.lots.support import receive
 
@@ -49,12 +51,14 @@ def test_receive_two_lots_buy_see_the_lot_recall_it_and_an_expired_lot_is_out_of
     assert f"Delivery PO-501 received: 2 × {sku} (now 2), 3 × {sku} (now 5)" in page.locator(".flashes").inner_text()
 
     # A customer buys two: the earliest-expiring lot goes first, and the product page says how long it keeps.
+    ensure_delivery()
     shopper = page.context.browser.new_context(viewport={"width": 390, "height": 844}).new_page()
     shopper.goto(live_server + "/products/arnica-balm")
     assert "At least 6 months before expiry" in shopper.locator(".buy-box").inner_text()
     look(shopper, "product-phone")
     shopper.get_by_label("Quantity").fill("2")
     shopper.get_by_role("button", name="Add to cart").click()
+    choose_delivery(shopper)
     shopper.get_by_role("button", name="Checkout").click()
     shopper.get_by_role("button", name="Pay £").click()
     assert "is confirmed" in shopper.locator("h1").inner_text()

@@ -45,7 +45,8 @@ def test_a_change_made_by_plain_sql_is_searched_at_once(client, shelf):
     assert found(client, "oil") == {"grapeseed-oil", "sweet-almond-oil"}
 
 
-@pytest.mark.parametrize("typed", ["oil & | !", "al:*", "'\"", "(grape", "vitis -seed", "NEAR(oil)", "oil*", "a"])
+@pytest.mark.parametrize("typed", ["oil & | !", "al:*", "'\"", "(grape", "vitis -seed", "NEAR(oil)", "oil*", "a",
+                                   "½ litre", "日本語", "naïve crème", "o'neil", "x:y", "a&b", "\\", "ＯＩＬ", "ǅemal"])
 def test_search_syntax_typed_in_the_box_is_taken_as_words(client, shelf, typed):
     found(client, typed)  # a page, never a 500
 

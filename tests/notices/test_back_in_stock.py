@@ -139,7 +139,7 @@ def test_a_mail_programs_one_click_unsubscribe_needs_no_cookie_or_form_token(app
     _, large, kilo = balm.variants
     confirm_as_guest(app, client, large, "sam@example.com")
     confirm_as_guest(app, client, kilo, "sam@example.com")
-    receive_delivery([(large.sku, 2)], "PO-1", actor=admin)
+    receive_delivery([make.lot_line(large.sku, 2)], "PO-1", actor=admin)
     from email import message_from_bytes, policy
 
     header = message_from_bytes(outbox(app)[-1].read_bytes(), policy=policy.default)["List-Unsubscribe"]

@@ -63,7 +63,7 @@ def _has_realistic_lots():
 
     today = utcnow().date()
     by_sku: dict[str, list[Lot]] = {}
-    for lot in db.session.scalars(select(Lot).join(Variant)):
+    for lot in db.session.scalars(select(Lot).join(Variant).order_by(Lot.id)):  # as received: the first lot leads
         by_sku.setdefault(lot.variant.sku, []).append(lot)
     assert all(2 <= len(found) <= 3 for found in by_sku.values() if found[0].quantity_received >= 20)
     short = [lot for lot in by_sku["CRM-ARN-0100"] if lot.expires_on and lot.expires_on < today + timedelta(days=90)]

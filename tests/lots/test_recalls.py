@@ -119,7 +119,7 @@ def test_a_quarantined_lot_is_off_sale_until_it_is_put_back_and_an_expired_one_c
     assert stock_of(balm.id) == 0 and lot_named("Q-1").status == "quarantined"
     assert post(client, url + "/release", {"note": "lids fine"}, url).status_code == 303
     assert stock_of(balm.id) == 4 and lot_named("Q-1").status == "sellable"
-    assert [m.reason for m in db.session.scalars(select(StockMovement).where(StockMovement.delta != 0, StockMovement.lot_delta == 0))] \
+    assert [m.reason for m in db.session.scalars(select(StockMovement).where(StockMovement.delta != 0, StockMovement.lot_delta == 0).order_by(StockMovement.id))] \
         == ["quarantined", "released_to_sale"]
 
     from datetime import date

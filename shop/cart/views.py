@@ -10,12 +10,13 @@ from shop.problems import Problem
 bp = Blueprint("cart", __name__, url_prefix="/cart")
 
 
-def render_cart(errors=(), status=200, notice=""):
+def render_cart(errors=(), status=200, notice="", cart=None):
     """The cart page, with what went wrong; checkout's errors are shown on it too. A script asking for the
-    summary alone (the delivery chooser, without a reload) gets just that part of the page."""
+    summary alone (the delivery chooser, without a reload) gets just that part of the page. `cart` is the
+    cart this request has already priced, when nothing it shows has changed since."""
     template = "cart/_summary.html" if request.headers.get("X-Requested-With") == "fetch" else "cart/cart.html"
     return (
-        render_template(template, cart=priced_current_cart(), checkout_form=CheckoutForm(),
+        render_template(template, cart=cart or priced_current_cart(), checkout_form=CheckoutForm(),
                         errors=list(errors), notice=notice, max_quantity=current_app.config["MAX_QUANTITY_PER_LINE"]),
         status,
     )

@@ -35,9 +35,10 @@ def start():
     form = CheckoutForm()
     if not form.validate():
         return render_cart(["Your session expired. Please try again."], 400)
+    cart = priced_current_cart()
     try:
         started = start_checkout(
-            priced_current_cart(),
+            cart,
             get_gateway(),
             email=current_user.email if current_user.is_authenticated else None,
             user_id=current_user.id if current_user.is_authenticated else None,
@@ -46,11 +47,11 @@ def start():
             cancel_url_for=lambda token: url_for("checkout.cancel", order=token, _external=True),
             ordered_before=current_buyer().ordered_before,
         )
-    except CartNotReady as error:
-        return render_cart([str(error)], 409)
+    except CartNotReady as error:  # refused before anything was written: the cart is as priced
+        return render_cart([str(error)], 409, cart=cart)
     except CodeRefused as error:
         return render_cart([str(error)], 409)
-    except OutOfStock as error:
+    except OutOfStock as error:  # priced again: the stock it shows has just changed
         return render_cart([f"Sorry, some items sold out while you were shopping: {error}."], 409)
     except PaymentError as error:
         return render_cart([str(error)], 503)

@@ -73,6 +73,7 @@ def _failed_sign_in(base: str, email: str) -> int:
 
 
 @pytest.mark.skipif(not REDIS_URL, reason="needs Redis: set TEST_REDIS_URL (CI does)")
+@pytest.mark.long
 def test_two_workers_refuse_the_sixth_failed_sign_in_for_one_account(tmp_path):
     process, base = _serve(tmp_path, WEB_CONCURRENCY="2", RATELIMIT_STORAGE_URI=REDIS_URL,
                            RATELIMIT_KEY_PREFIX=f"test-{uuid.uuid4().hex}")  # this test's own counters

@@ -70,6 +70,7 @@ def flask(*args, database_url, tmp_path):
     )
 
 
+@pytest.mark.long
 def test_db_upgrade_from_empty_builds_the_schema_the_models_describe(empty_database, tmp_path):
     """Upgrading in two steps, with a shop from before lots in between: the schema ends as the models say,
     and that shop keeps every unit, in one OPENING-<date> lot per size with stock, expiry not recorded."""

@@ -45,6 +45,7 @@ def pay(double, order, email) -> dict:
     return double.event("checkout.session.completed", double.complete(order.checkout_session_id, send_webhook=False))
 
 
+@pytest.mark.long
 def test_a_hundred_orders_paid_while_the_mail_server_is_down_are_each_confirmed_once_when_it_is_back(app, double, smtp, oil):
     smtp.mode = "down"
     for n in range(100):

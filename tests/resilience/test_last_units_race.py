@@ -22,7 +22,7 @@ from tests import conftest, factories as make
 from tests.conftest import FreshContextClient
 from tests.helpers import assert_ledger_balances, csrf_token, deliver_by_standard, stock_of
 
-pytestmark = pytest.mark.postgres_only
+pytestmark = [pytest.mark.postgres_only, pytest.mark.long]
 
 BUYERS = 200
 UNITS = 10

@@ -194,9 +194,7 @@ def _truncate_all():
     (`session_replication_role`, which needs a superuser, as CI's postgres is) for the cycles.
     """
     tables = db.metadata.sorted_tables
-    sequences = db.session.scalars(text(
-        "SELECT quote_ident(sequence_name) FROM information_schema.sequences WHERE sequence_schema = current_schema()")).all()
-    superuser = db.session.scalar(text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user"))
+    sequences, superuser = _pg_sequences_and_role()
     if not superuser:
         names = ", ".join(f'"{t.name}"' for t in tables)
         db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
@@ -208,6 +206,21 @@ def _truncate_all():
         statements.append("SELECT " + ", ".join(f"setval('{name}', 1, false)" for name in sequences))
     db.session.execute(text("; ".join(statements)))
     db.session.commit()
+
+
+_pg_facts: tuple | None = None
+
+
+def _pg_sequences_and_role() -> tuple[list[str], bool]:
+    """The schema's id sequences and whether we connect as a superuser: the same for the whole run,
+    so asked once per test process rather than after every test."""
+    global _pg_facts
+    if _pg_facts is None:
+        sequences = db.session.scalars(text(
+            "SELECT quote_ident(sequence_name) FROM information_schema.sequences WHERE sequence_schema = current_schema()")).all()
+        superuser = bool(db.session.scalar(text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")))
+        _pg_facts = (list(sequences), superuser)
+    return _pg_facts
 
 
 def _drop_alembic_version():

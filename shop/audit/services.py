@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from shop.audit.models import AuditEntry
 from shop.extensions import db
+from shop.paging import clamp_page, page_count
 
 COMMAND_LINE = "command line"  # the actor of a change made with `flask --app wsgi shop ...`
 ACCOUNT_HOLDER = "the account holder"  # a customer acting on their own account, named no further once it is erased
@@ -65,7 +66,7 @@ class AuditPage:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+        return page_count(self.total, self.per_page)
 
 
 def list_audit(*, subject_type: str = "", action: str = "", actor: str = "", page: int = 1, per_page: int = 50) -> AuditPage:
@@ -77,7 +78,7 @@ def list_audit(*, subject_type: str = "", action: str = "", actor: str = "", pag
     if actor:
         conditions.append(AuditEntry.actor_email == actor.strip().lower())
     total = db.session.scalar(select(func.count()).select_from(AuditEntry).where(*conditions))
-    page = max(1, min(page, max(1, -(-total // per_page))))
+    page = clamp_page(page, total, per_page)
     entries = db.session.scalars(
         select(AuditEntry).where(*conditions).order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
         .limit(per_page).offset((page - 1) * per_page)

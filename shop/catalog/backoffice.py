@@ -13,6 +13,7 @@ from shop.csvsafe import CSV_BATCH, csv_batches
 from shop.extensions import db
 from shop.money import pounds_text
 from shop.sql import LIKE_ESCAPE, escape_like
+from shop.paging import clamp_page, page_count
 
 # The catalogue CSV's columns: the export writes them, the import (shop.inventory.catalogue_import) reads them.
 COLUMNS = ("sku", "product_slug", "product_name", "category", "size_label", "amount", "unit", "price", "trade_price",
@@ -31,7 +32,7 @@ class ProductPage:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+        return page_count(self.total, self.per_page)
 
 
 def find_products(q: str = "", page: int = 1, per_page: int = PRODUCTS_PER_PAGE) -> ProductPage:
@@ -39,7 +40,7 @@ def find_products(q: str = "", page: int = 1, per_page: int = PRODUCTS_PER_PAGE)
     Three queries however many products: the count, the page (with its category), their sizes."""
     where = [Product.name.ilike(f"%{escape_like(q)}%", escape=LIKE_ESCAPE)] if q else []
     total = db.session.scalar(select(func.count()).select_from(Product).where(*where))
-    page = min(max(1, page), max(1, -(-total // per_page)))
+    page = clamp_page(page, total, per_page)
     products = db.session.scalars(
         select(Product).where(*where).order_by(Product.name, Product.id)
         .options(selectinload(Product.variants)).limit(per_page).offset((page - 1) * per_page))

@@ -4,7 +4,6 @@ Every function here runs a fixed number of queries however many products exist:
 relationships are loaded with one extra query each, never one per product.
 """
 from dataclasses import dataclass, field
-from math import ceil
 
 from sqlalchemy import String, and_, cast, exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -17,6 +16,7 @@ from shop.catalog.search import parse_search, search_conditions, search_rank
 from shop.catalog.text_match import closest_names, looks_like_sku, sku_product_slug
 from shop.extensions import db
 from shop.sql import LIKE_ESCAPE, escape_like
+from shop.paging import page_count
 
 
 class ProductNotFound(LookupError):
@@ -38,7 +38,7 @@ class ListingPage:
 
     @property
     def pages(self) -> int:
-        return max(1, ceil(self.total / self.per_page))
+        return page_count(self.total, self.per_page)
 
     @property
     def page(self) -> int:
@@ -200,7 +200,7 @@ def browse_products(query: ListingQuery, per_page: int) -> ListingPage:
     else:
         # Past the last page (or nothing matches): the counts know the total; show the last page.
         total = counts.chosen
-        last = max(1, ceil(total / per_page))
+        last = page_count(total, per_page)
         if query.page != last:
             query = query.with_page(last)
             rows = fetch(last) if total else []

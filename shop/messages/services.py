@@ -10,6 +10,7 @@ from shop.messages.models import STATUS_LABELS, Message
 from shop.messages.outbox import GIVE_UP_AFTER
 from shop.problems import Problem
 from shop.sql import LIKE_ESCAPE, escape_like
+from shop.paging import clamp_page
 
 KIND_LABELS = {
     "order_confirmation": "Order confirmation",
@@ -94,7 +95,7 @@ def find_messages(filters: MessageFilters) -> tuple[list[Message], int, int]:
         pattern = f"%{escape_like(filters.q.lower())}%"
         conditions.append(or_(Message.recipient.ilike(pattern, escape=LIKE_ESCAPE), Message.subject.ilike(pattern, escape=LIKE_ESCAPE)))
     total = db.session.scalar(select(func.count()).select_from(Message).where(*conditions))
-    page = max(1, min(filters.page, -(-total // PER_PAGE) or 1))
+    page = clamp_page(filters.page, total, PER_PAGE)
     found = db.session.scalars(select(Message).where(*conditions).order_by(Message.created_at.desc(), Message.id.desc())
                                .limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
     return list(found), total, page

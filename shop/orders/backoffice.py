@@ -22,6 +22,7 @@ from shop.orders.services import release_order
 from shop.orders.status import MONEY_TAKEN, STATUSES, OrderStatus
 from shop.payments.gateway import Gateway
 from shop.sql import LIKE_ESCAPE, escape_like
+from shop.paging import page_count
 
 PER_PAGE = 50
 
@@ -111,8 +112,7 @@ class OrderFilters:
 def find_orders(filters: OrderFilters, per_page: int = PER_PAGE) -> tuple[list[Order], int]:
     where = filters.conditions()
     total = db.session.scalar(select(func.count()).select_from(Order).where(*where))
-    pages = max(1, -(-total // per_page))
-    filters.page = min(filters.page, pages)
+    filters.page = min(filters.page, page_count(total, per_page))
     orders = db.session.scalars(
         select(Order).where(*where).order_by(Order.created_at.desc(), Order.id.desc())
         .limit(per_page).offset((filters.page - 1) * per_page)

@@ -17,6 +17,7 @@ from shop.inventory.models import StockMovement
 from shop.orders.models import Order, OrderLine
 from shop.orders.status import STOCK_HELD
 from shop.sql import LIKE_ESCAPE, escape_like
+from shop.paging import clamp_page, page_count
 
 STOCK_SORTS = {
     "sku": (Variant.sku,),
@@ -94,14 +95,14 @@ class StockPage:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+        return page_count(self.total, self.per_page)
 
 
 def stock_page(*, q: str = "", state: str = "", sort: str = "product", page: int = 1, per_page: int = STOCK_PER_PAGE) -> StockPage:
     """One page of the stock table and how many sizes match: two queries however many sizes exist.
     A page past the end shows the last one."""
     total = count_sizes(q=q, state=state)
-    page = min(max(1, page), max(1, -(-total // per_page)))
+    page = clamp_page(page, total, per_page)
     rows = db.session.execute(_stock_query(q, state, sort).limit(per_page).offset((page - 1) * per_page)).all()
     return StockPage([StockRow(variant, int(h)) for variant, h in rows], total, page, per_page)
 

@@ -15,6 +15,7 @@ from shop.catalog.services import count_sizes, find_sizes
 from shop.errors import found_or_404
 from shop.orders.visibility import order_of, orders_of
 from shop.reorder.running_low import due_items
+from shop.paging import page_count
 from shop.reorder.services import (
     Wanted,
     add_many,
@@ -184,7 +185,7 @@ def _quick_order_page(status=200, typed=None, problems=None, errors=()):
     page = _page_number()
     variants = find_sizes(q, limit=QUICK_ORDER_PER_PAGE, offset=(page - 1) * QUICK_ORDER_PER_PAGE)
     total = count_sizes(q)
-    pages = max(1, -(-total // QUICK_ORDER_PER_PAGE))
+    pages = page_count(total, QUICK_ORDER_PER_PAGE)
     return render_template(
         "reorder/quick_order.html", variants=variants, total=total, q=q, page=page, pages=pages,
         typed=typed or {}, problems=problems or {}, errors=list(errors), form=PlainForm(), trade=trade_pricing(),

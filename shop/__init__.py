@@ -62,6 +62,7 @@ def _import_models():
     import shop.accounts.models  # noqa: F401
     import shop.audit.models  # noqa: F401
     import shop.careplans.models  # noqa: F401
+    import shop.clinics.models  # noqa: F401
     import shop.catalog.models  # noqa: F401
     import shop.delivery.models  # noqa: F401
     import shop.guides.models  # noqa: F401

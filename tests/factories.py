@@ -119,6 +119,11 @@ def user(email=None, *, password=PASSWORD, verified=True, role="customer", trade
         )
         if trade_status == "approved":
             u.role = "practitioner"
+        if trade_status in ("approved", "suspended"):  # as an approval leaves it: a clinic it owns
+            from shop.clinics.models import Clinic, ClinicMember
+
+            db.session.add(Clinic(trade_account=u.trade_account, name=u.trade_account.clinic_name,
+                                  members=[ClinicMember(user=u, role="owner")]))
     db.session.commit()
     return u
 

@@ -42,6 +42,10 @@ class User(UserMixin, db.Model):
     totp_last_step: Mapped[int | None]
 
     trade_account: Mapped["TradeAccount | None"] = relationship(back_populates="user", uselist=False, lazy="joined")
+    # Removed with the account by the erasure (shop/my_account/personal_data.py) and ON DELETE CASCADE;
+    # "all" stops the ORM from trying to orphan a loaded one first.
+    clinic_membership: Mapped["ClinicMember | None"] = relationship(back_populates="user", uselist=False, lazy="joined",
+                                                                    passive_deletes="all")
 
     def set_password(self, password: str) -> None:
         self.password_hash = hash_password(password)
@@ -70,9 +74,17 @@ class User(UserMixin, db.Model):
         return self.email_verified_at is not None
 
     @property
+    def clinic(self):
+        """The clinic this person owns or buys for (shop/clinics), or None."""
+        return self.clinic_membership.clinic if self.clinic_membership is not None else None
+
+    @property
     def is_trade(self) -> bool:
-        """An approved practitioner: sees and pays trade prices."""
-        return self.trade_account is not None and self.trade_account.status == "approved"
+        """An approved practitioner, or a member of a clinic whose trade account is approved: sees and
+        pays trade prices."""
+        if self.trade_account is not None and self.trade_account.status == "approved":
+            return True
+        return self.clinic_membership is not None and self.clinic_membership.clinic.is_approved
 
 
 class TradeAccount(db.Model):

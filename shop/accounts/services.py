@@ -12,6 +12,7 @@ from shop.accounts.models import PROFESSIONS, TradeAccount, User
 from shop.accounts.passwords import password_problem, spend_time_as_if_checking
 from shop.accounts.tokens import RESET, VERIFY, BadLink, make_token, read_token
 from shop.audit.services import record_audit
+from shop.clinics.services import open_clinic
 from shop.clock import utcnow
 from shop.extensions import db
 from shop.messages.outbox import record_message
@@ -262,6 +263,8 @@ def decide_trade(email: str, approve: bool, reason: str = "", *, actor=None) -> 
     account.decided_at = utcnow()
     if approve and user.role == "customer":
         user.role = "practitioner"
+    if approve:
+        open_clinic(account)
     if not approve and user.role == "practitioner":
         user.role = "customer"
     record_audit(actor, "trade.approve" if approve else "trade.reject", account, before, trade_snapshot(account),

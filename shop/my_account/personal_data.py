@@ -14,6 +14,7 @@ from shop.accounts.models import RecoveryCode, SupplyItem, User
 from shop.audit.models import AuditEntry
 from shop.audit.services import record_audit
 from shop.careplans.models import CarePlan
+from shop.clinics.models import Clinic, ClinicMember
 from shop.clock import utcnow
 from shop.csvsafe import cell
 from shop.extensions import db
@@ -208,8 +209,13 @@ def _remove_what_the_account_holds(user: User) -> None:
         db.session.execute(delete(CarePlanAlert).where(CarePlanAlert.plan_id.in_(ids)))
         for plan in plans:
             db.session.delete(plan)
-    for model in (SupplyItem, RecoveryCode, BackInStockRequest, RefillReminderChoice, RefillReminder):
+    for model in (SupplyItem, RecoveryCode, BackInStockRequest, RefillReminderChoice, RefillReminder, ClinicMember):
         db.session.execute(delete(model).where(model.user_id == user.id))
+    if user.trade_account is not None:
+        # An owner who leaves closes the clinic: its staff bought on the owner's trade account.
+        clinics = select(Clinic.id).where(Clinic.trade_account_id == user.trade_account.id).scalar_subquery()
+        db.session.execute(delete(ClinicMember).where(ClinicMember.clinic_id.in_(clinics)))
+        db.session.execute(delete(Clinic).where(Clinic.trade_account_id == user.trade_account.id))
 
 
 def _scrub_text(words: list[str], order_ids: list[int]) -> None:

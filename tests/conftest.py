@@ -10,10 +10,12 @@ every test. Nothing a test leaves behind reaches the next one.
 """
 import os
 import shutil
+import sqlite3
 from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import create_engine, event, make_url, text
+from sqlalchemy.engine import Engine
 
 from flask.testing import FlaskClient
 from jinja2 import BytecodeCache
@@ -56,6 +58,16 @@ class _CompiledTemplates(BytecodeCache):
 
 
 COMPILED_TEMPLATES = _CompiledTemplates()
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_without_waiting_for_the_disk(dbapi_connection, connection_record):
+    """Each SQLite commit would otherwise wait for the disk and write and delete a journal file
+    (about 10 ms; 0.01 ms without). A test's database is thrown away with it, so losing the last
+    commits to a crash cannot matter; locking and transactions behave as before."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.execute("PRAGMA synchronous = OFF")
+        dbapi_connection.execute("PRAGMA journal_mode = MEMORY")
 
 
 def _share_url_builders():
@@ -146,6 +158,9 @@ def _worker_pg_database():
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{name}"'))
+        # A commit need not wait for its WAL record to reach the disk (about 15 ms a commit here):
+        # the tests never survive a crash of the server, and every other guarantee is unchanged.
+        conn.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
     yield
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

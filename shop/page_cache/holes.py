@@ -6,7 +6,10 @@ with its own values. Markers are per deploy and secret (an HMAC of SECRET_KEY an
 so every app server of one release fills the others' pages, and they are wrapped in a
 private-use character that no text from the database can carry through a template: every
 `{{ ... }}` output passes `strip_markers` (Jinja's finalize), which drops that character from
-anything but a hole itself. Content can therefore never inject a marker, nor break one.
+plain text (everything read from the database reaches a template as plain text). Markup is let
+through, since it is the output of a template or macro (holes included) or HTML we made, and the
+one Markup made from stored text, rendered guide markdown, strips the character itself
+(shop/guides/rendering.py). Content can therefore never inject a marker, nor break one.
 """
 import hashlib
 import hmac
@@ -22,10 +25,14 @@ class Hole(Markup):
 
 
 def strip_markers(value):
-    """Jinja finalize: every printed value loses the marker character, unless it is a hole."""
-    if isinstance(value, str) and MARK in value and type(value) is not Hole:
-        return type(value).replace(value, MARK, "")
+    """Jinja finalize: printed plain text loses the marker character (Markup, holes included, is kept)."""
+    if isinstance(value, str) and not isinstance(value, Markup) and MARK in value:
+        return value.replace(MARK, "")
     return value
+
+
+def without_markers(text: str) -> str:
+    return text.replace(MARK, "")
 
 
 class Holes:

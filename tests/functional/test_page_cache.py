@@ -200,3 +200,25 @@ def test_an_unchanged_page_is_answered_304_to_the_same_visitor(app, oil):
     first = get(client, "/products")
     again = client.get("/products", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
+
+
+def test_a_catalogue_template_that_would_load_lazily_fails_its_test(app, oil):
+    """The guard every page test runs under (tests/conftest.py): here a product loaded without its sizes."""
+    from flask import render_template
+    from sqlalchemy import select
+
+    from shop.catalog.models import Product
+    from tests.conftest import LazyLoadWhileRendering
+
+    db.session.expire_all()
+    bare = db.session.scalar(select(Product).where(Product.id == oil.id))
+    with app.test_request_context("/products/grapeseed-oil"), pytest.raises(LazyLoadWhileRendering):
+        render_template("catalog/product.html", product=bare, shelf_life={})
+
+
+def test_a_guides_markdown_cannot_open_a_hole_either(app, oil):
+    holes = app.extensions["page_cache"].holes
+    marker = str(holes._markers["cart_count"])
+    make.guide("Choosing an oil", slug="choosing-an-oil", products=[oil], body=f"Count: {marker}")
+    html = get(app.test_client(), "/guides/choosing-an-oil").get_data(as_text=True)
+    assert f"Count: {marker.strip(chr(0xE000))}" in html

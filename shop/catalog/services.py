@@ -210,16 +210,20 @@ def _page_ids(conditions, ordering, page: int, per_page: int):
 
 
 def listing_versions(query: ListingQuery, filters: ListingFilters, per_page: int) -> tuple | None:
-    """The page cache's key for a listing: the catalogue version, the ids and versions of the
-    products on the page in order, and the total (one narrow query).
+    """The page cache's key for a listing: the catalogue version and the ids and versions of the
+    products on the page in order (one narrow query, answered by the listing's indexes). The total
+    and the filter counts are not counted again for the key: only a product added, removed,
+    (un)published or moved to another category, use or flag changes them, and each of those moves
+    the catalogue version.
 
     None (do not cache) for a search with words, and for a page past the end (it shows the last
     page, whose products this did not read).
     """
     if query.q:
         return None
-    rows = product_versions(chosen=_page_ids(filters.conditions, filters.ordering, query.page, per_page),
-                            order_by=filters.ordering, catalogue=False)
+    on_page = (select(Product.id).where(*filters.conditions).order_by(*filters.ordering)
+               .limit(per_page).offset((query.page - 1) * per_page).subquery())
+    rows = product_versions(chosen=on_page, order_by=filters.ordering, catalogue=False)
     if not rows and query.page != 1:
         return None
     return (filters.catalogue_version, tuple(rows))

@@ -31,6 +31,9 @@ def create_app(config_class=None, **overrides) -> Flask:
     csrf.init_app(app)
     cross_origin.register(app)  # the second CSRF layer: browsers' Sec-Fetch-Site / Origin headers
     _init_sign_in(app)
+    from shop import page_cache
+
+    page_cache.register(app)  # before any template compiles (it sets Jinja's finalize)
 
     _import_models()
     _register_blueprints(app)
@@ -72,6 +75,8 @@ def _import_models():
     import shop.notices.models  # noqa: F401
     import shop.offers.models  # noqa: F401
     import shop.orders.models  # noqa: F401
+    import shop.page_cache.models  # noqa: F401
+    import shop.page_cache.versions  # noqa: F401 - the triggers that keep the versions, for create_all
     import shop.payments.models  # noqa: F401
 
 

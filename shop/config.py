@@ -97,6 +97,14 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    # Cached catalogue pages (shop/page_cache): on or off; bytes of page bodies each web worker keeps;
+    # a Redis every app server shares (unset: memory only); a key prefix there; and how long Redis
+    # keeps an entry nobody asked for (housekeeping only: freshness comes from the versions in the key).
+    PAGE_CACHE = (os.environ.get("PAGE_CACHE") or "on").lower()
+    PAGE_CACHE_BYTES = _int("PAGE_CACHE_BYTES", 64 * 1024 * 1024)
+    PAGE_CACHE_URL = os.environ.get("PAGE_CACHE_URL") or None
+    PAGE_CACHE_KEY_PREFIX = os.environ.get("PAGE_CACHE_KEY_PREFIX") or ""
+    PAGE_CACHE_REDIS_SECONDS = _int("PAGE_CACHE_REDIS_SECONDS", 86400)
 
     @classmethod
     def check(cls, config: dict) -> None:

@@ -5,12 +5,15 @@ the other to show it.
 """
 from flask import Blueprint, render_template
 
-from shop.catalog.services import featured_products
+from shop.catalog.services import featured_products, home_versions
 from shop.guides.services import list_guides
+from shop.page_cache import cached_page
 
 bp = Blueprint("home", __name__)
 
 
 @bp.get("/")
 def index():
-    return render_template("home.html", home=featured_products(), guides=list_guides(limit=3))
+    # The latest guides are catalogue-wide: the catalogue version in home_versions covers them.
+    return cached_page(home_versions,
+                       lambda: render_template("home.html", home=featured_products(), guides=list_guides(limit=3)))

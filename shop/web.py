@@ -3,6 +3,7 @@ from flask import Flask, request, session, url_for
 from flask_login import current_user
 
 from shop.cart.session import current_cart
+from shop.page_cache import define_hole, hole
 from shop.payments.services import demo_payments_on
 
 from shop.delivery.weights import format_weight
@@ -40,6 +41,9 @@ def register(app: Flask) -> None:
     def paragraphs(text):
         return [p.strip() for p in (text or "").split("\n\n") if p.strip()]
 
+    define_hole(app, "cart_count", cart_count)
+    define_hole(app, "cart_label", lambda: _items(cart_count()))
+
     @app.context_processor
     def store_globals():
         return {
@@ -47,7 +51,9 @@ def register(app: Flask) -> None:
             "store_email": app.config["STORE_EMAIL"],
             "store_phone": app.config["STORE_PHONE"],
             "url_for_page": url_for_page,
-            "cart_count": sum(current_cart().values()) if "cart" in session else 0,
+            # Holes of a cached page (shop/page_cache): markers while rendering for the cache.
+            "cart_count": hole("cart_count"),
+            "cart_label": hole("cart_label"),
             "demo_payments": demo_payments_on(app.config),
             # Approved practitioners see trade prices beside retail ones, everywhere prices show.
             "trade_prices": bool(current_user.is_authenticated and current_user.is_trade),
@@ -65,6 +71,14 @@ def register(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
         return response
+
+
+def cart_count() -> int:
+    return sum(current_cart().values()) if "cart" in session else 0
+
+
+def _items(n: int) -> str:
+    return f"{n} item{'s' if n != 1 else ''}"
 
 
 def url_for_page(**changes) -> str:

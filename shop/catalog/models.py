@@ -79,6 +79,8 @@ class Product(db.Model):
     # An uploaded photo in the instance folder's product-images/ (empty: the generated artwork).
     image_filename: Mapped[str] = mapped_column(String(120), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Moved by the database on every change to what the product's pages show (shop/page_cache/versions.py).
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     category: Mapped[Category] = relationship(lazy="joined", innerjoin=True)
     variants: Mapped[list["Variant"]] = relationship(
@@ -154,6 +156,8 @@ class Variant(db.Model):
     is_professional: Mapped[bool] = mapped_column(default=False)
     # What the carrier weighs (contents, container, packing); a size created without one gets an estimate.
     shipping_weight_grams: Mapped[int] = mapped_column(default=_estimated_weight)
+    # Moved by the database on every change to the size or its lots (shop/page_cache/versions.py).
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     product: Mapped[Product] = relationship(back_populates="variants")
 

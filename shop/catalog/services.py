@@ -15,6 +15,7 @@ from shop.catalog.models import Category, Flag, Product, Variant, product_flags
 from shop.catalog.search import parse_search, search_conditions, search_rank
 from shop.catalog.text_match import closest_names, looks_like_sku, sku_product_slug
 from shop.extensions import db
+from shop.page_cache.versions import catalogue_only, catalogue_version, product_versions
 from shop.sql import LIKE_ESCAPE, escape_like
 from shop.paging import page_count
 
@@ -165,26 +166,79 @@ def _ordering(sort: str, relevance=None) -> list:
     return [Product.name, Product.id]
 
 
-def browse_products(query: ListingQuery, per_page: int) -> ListingPage:
-    """One page of published products matching the query, with the total, in a fixed number of queries."""
-    categories = list_categories()
+@dataclass
+class ListingFilters:
+    """What a listing query means in this catalogue: read once, by the cache key and the page alike."""
+
+    categories: list[Category]
+    flags: list[Flag]
+    category: Category | None
+    but_category: list  # every condition but the category (the filter counts need them apart)
+    conditions: list
+    ordering: list
+    catalogue_version: int | None = None  # read in the same statement as the categories
+
+
+def listing_filters(query: ListingQuery, *, with_version: bool = False) -> ListingFilters:
+    if with_version:
+        # The categories and the catalogue version in one statement: the categories the key's
+        # page shows can never be older than the version the key holds.
+        rows = db.session.execute(
+            select(Category, catalogue_version()).order_by(Category.position, Category.name)).all()
+        categories = [row[0] for row in rows]
+        version = rows[0][1] if rows else catalogue_only()
+    else:
+        categories, version = list_categories(), None
     flags = list_flags()
     category = _chosen_category(query, categories)
     but_category = _filters(query, flags)
     conditions = but_category + ([Product.category_id == category.id] if category else [])
     ordering = _ordering(query.sort, search_rank(query.q, flags, _dialect()))
+    return ListingFilters(categories, flags, category, but_category, conditions, ordering, version)
+
+
+def _page_ids(conditions, ordering, page: int, per_page: int):
+    """The page's product ids and the total matching, narrow rows counted and sorted once."""
+    return (
+        select(Product.id, func.count().over().label("total"))
+        .where(*conditions)
+        .order_by(*ordering)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+        .subquery()
+    )
+
+
+def listing_versions(query: ListingQuery, filters: ListingFilters, per_page: int) -> tuple | None:
+    """The page cache's key for a listing: the catalogue version and the ids and versions of the
+    products on the page in order (one narrow query, answered by the listing's indexes). The total
+    and the filter counts are not counted again for the key: only a product added, removed,
+    (un)published or moved to another category, use or flag changes them, and each of those moves
+    the catalogue version.
+
+    None (do not cache) for a search with words, and for a page past the end (it shows the last
+    page, whose products this did not read).
+    """
+    if query.q:
+        return None
+    on_page = (select(Product.id).where(*filters.conditions).order_by(*filters.ordering)
+               .limit(per_page).offset((query.page - 1) * per_page).subquery())
+    rows = product_versions(chosen=on_page, order_by=filters.ordering, catalogue=False)
+    if not rows and query.page != 1:
+        return None
+    return (filters.catalogue_version, tuple(rows))
+
+
+def browse_products(query: ListingQuery, per_page: int, filters: ListingFilters | None = None) -> ListingPage:
+    """One page of published products matching the query, with the total, in a fixed number of queries."""
+    filters = filters or listing_filters(query)
+    categories, flags, category = filters.categories, filters.flags, filters.category
+    but_category, conditions, ordering = filters.but_category, filters.conditions, filters.ordering
 
     def fetch(page: int):
         # Choose the page's ids first (narrow rows, counted and sorted once), then load only
         # those products: wide columns and flag ids are never computed for the other rows.
-        chosen = (
-            select(Product.id, func.count().over().label("total"))
-            .where(*conditions)
-            .order_by(*ordering)
-            .limit(per_page)
-            .offset((page - 1) * per_page)
-            .subquery()
-        )
+        chosen = _page_ids(conditions, ordering, page, per_page)
         stmt = (
             select(Product, chosen.c.total, _flag_ids())
             .join(chosen, chosen.c.id == Product.id)
@@ -231,6 +285,13 @@ def _suggestions(words: list[str], within_filters: list) -> dict:
 def product_for_sku(q: str) -> str | None:
     """The slug of the one product a SKU (typed whole or in part) names, so search can go straight there."""
     return sku_product_slug(q) if looks_like_sku(q) else None
+
+
+def product_page_versions(slug: str) -> tuple | None:
+    """The page cache's key for a product page: the catalogue version and the product's versions
+    (None when there is no such published product: its 404 is not cached)."""
+    version, products = product_versions(Product.slug == slug, Product.published.is_(True))
+    return (version, products) if products else None
 
 
 def get_product(slug: str) -> Product:
@@ -288,6 +349,26 @@ def get_product_art(slug: str) -> Product:
     return product
 
 
+def home_versions() -> tuple:
+    """The page cache's key for the home page: the catalogue version and the featured products' versions."""
+    return product_versions(_featured(), order_by=[Product.name, Product.id])
+
+
+def _featured(limit: int = 4):
+    def first(condition, n):
+        return (
+            select(Product.id)
+            .where(Product.published.is_(True), Product.featured.is_(True), condition)
+            .order_by(Product.name, Product.id)
+            .limit(n)
+        )
+
+    # Only the few the page can show, however many products are featured: the first practice
+    # ones, and enough home-care ones to fill the other row after those are taken out.
+    return or_(Product.id.in_(first(Product.for_practice.is_(True), limit)),
+               Product.id.in_(first(Product.for_home_care.is_(True), 2 * limit)))
+
+
 @dataclass
 class HomePage:
     categories: list[Category]
@@ -300,20 +381,9 @@ def featured_products(limit: int = 4) -> HomePage:
     categories = list_categories()
     flags = list_flags()
 
-    def first(condition, n):
-        return (
-            select(Product.id)
-            .where(Product.published.is_(True), Product.featured.is_(True), condition)
-            .order_by(Product.name, Product.id)
-            .limit(n)
-        )
-
-    # Only the few the page can show, however many products are featured: the first practice
-    # ones, and enough home-care ones to fill the other row after those are taken out.
     rows = db.session.execute(
         select(Product, _flag_ids())
-        .where(or_(Product.id.in_(first(Product.for_practice.is_(True), limit)),
-                   Product.id.in_(first(Product.for_home_care.is_(True), 2 * limit))))
+        .where(_featured(limit))
         .order_by(Product.name, Product.id)
         .options(*_card_loading())
     ).all()

@@ -3,6 +3,8 @@ import markdown
 import nh3
 from markupsafe import Markup
 
+from shop.page_cache.holes import without_markers
+
 ALLOWED_TAGS = {
     "p", "h2", "h3", "h4", "ul", "ol", "li", "strong", "em", "a", "blockquote",
     "code", "pre", "hr", "br", "table", "thead", "tbody", "tr", "th", "td",
@@ -22,4 +24,4 @@ def render_markdown(text: str) -> Markup:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
     )
-    return Markup(clean)
+    return Markup(without_markers(clean))  # stored text must never open a cached page's hole (shop/page_cache)

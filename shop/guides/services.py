@@ -3,7 +3,8 @@ from sqlalchemy.orm import selectinload
 
 from shop.catalog.models import Product
 from shop.extensions import db
-from shop.guides.models import Guide
+from shop.guides.models import Guide, product_guides
+from shop.page_cache.versions import catalogue_only, product_versions
 
 
 class GuideNotFound(LookupError):
@@ -20,6 +21,17 @@ def list_guides(limit: int | None = None) -> list[Guide]:
 def every_guide() -> list[Guide]:
     """Published or not, by title: the back office's list and the choices on a product's form."""
     return list(db.session.scalars(select(Guide).order_by(Guide.title)))
+
+
+def guides_index_versions() -> tuple:
+    """The page cache's key for the guides' index: the catalogue version covers guides."""
+    return (catalogue_only(),)
+
+
+def guide_versions(slug: str) -> tuple:
+    """The page cache's key for a guide: the catalogue version and the versions of the products it shows."""
+    linked = select(product_guides.c.product_id).join(Guide).where(Guide.slug == slug)
+    return product_versions(Product.id.in_(linked), order_by=[Product.name, Product.id])
 
 
 def get_guide(slug: str) -> Guide:

@@ -7,6 +7,7 @@ from shop.accounts.views import safe_next
 from shop.extensions import csrf, limiter
 from shop.cart.session import current_cart, save_cart, trade_pricing
 from shop.notices import refills, services
+from shop.page_cache import mark_personal
 from shop.reorder.services import Wanted, add_many
 from shop.problems import Problem
 
@@ -82,10 +83,16 @@ def one_click_unsubscribe(token):
 csrf.exempt(one_click_unsubscribe)
 
 
+def _sizes_this_customer_waits_for(variants) -> set[int]:
+    if current_user.is_authenticated:
+        mark_personal()  # the customer's own requests: that page is not cached
+    return services.waiting_for(current_user, list(variants))
+
+
 @bp.app_context_processor
 def _sizes_waited_for():
     # Pages with sold-out sizes ask which ones the signed-in customer is already waiting for.
-    return {"back_in_stock_waiting": lambda variants: services.waiting_for(current_user, list(variants)),
+    return {"back_in_stock_waiting": _sizes_this_customer_waits_for,
             "refill_reminders_on": lambda: refills.wants_reminders(current_user)}
 
 

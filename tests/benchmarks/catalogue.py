@@ -143,3 +143,29 @@ def _fill(total: int, rng: random.Random) -> dict:
     count = db.session.scalar(select(db.func.count(Product.id)))
     variants = db.session.scalar(select(db.func.count(Variant.id)))
     return {"products": count, "variants": variants}
+
+
+ADMIN_EMAIL = "bench-admin@example.com"
+ADMIN_PASSWORD = "bench admin password, long enough"
+
+
+def create_admin(database_url: str) -> str:
+    """An admin with a second factor already on, for loading the back office; returns its TOTP secret."""
+    import pyotp
+
+    from shop import create_app
+    from shop.accounts.models import User
+    from shop.clock import utcnow
+    from shop.config import DevelopmentConfig
+    from shop.extensions import db
+
+    app = create_app(DevelopmentConfig, SQLALCHEMY_DATABASE_URI=database_url)
+    secret = pyotp.random_base32()
+    with app.app_context():
+        user = User(email=ADMIN_EMAIL, role="admin", name="Bench Admin", email_verified_at=utcnow(),
+                    totp_secret=secret, second_factor_at=utcnow())
+        user.set_password(ADMIN_PASSWORD)
+        db.session.add(user)
+        db.session.commit()
+        db.engine.dispose()
+    return secret

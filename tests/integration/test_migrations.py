@@ -62,6 +62,17 @@ def search_objects(conn) -> dict[str, str]:
     return {name: " ".join(sql.split()) for name, sql in rows if is_search_object(name) or name == "pg_trgm"}
 
 
+def version_objects(conn) -> dict[str, str]:
+    """The page cache's version triggers (and, on PostgreSQL, their functions) by name, with their definitions."""
+    if conn.dialect.name == "postgresql":
+        rows = conn.execute(text("SELECT tgrelid::regclass::text || '.' || tgname, pg_get_triggerdef(oid) FROM pg_trigger"
+                                 " WHERE NOT tgisinternal AND tgname LIKE 'page_version%'")).all()
+        rows += conn.execute(text("SELECT proname, prosrc FROM pg_proc WHERE proname LIKE 'page_version%'")).all()
+    else:
+        rows = conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'page_version%'")).all()
+    return {name: " ".join(sql.split()) for name, sql in rows}
+
+
 def flask(*args, database_url, tmp_path):
     env = {**os.environ, "DATABASE_URL": database_url, "SHOP_INSTANCE_PATH": str(tmp_path / "instance")}
     return subprocess.run(
@@ -89,6 +100,7 @@ def test_db_upgrade_from_empty_builds_the_schema_the_models_describe(empty_datab
             assert {"products", "variants", "categories", "flags", "guides", "product_guides", "users", "lots"} <= tables
             diff = compare_metadata(MigrationContext.configure(conn, opts={"include_name": _not_search_objects}), db.metadata)
             migrated_search = search_objects(conn)
+            migrated_versions = version_objects(conn)
             lots = conn.execute(text("SELECT variant_id, code, expires_on, pao_months, on_hand, quantity_received, status "
                                      "FROM lots")).all()
             [(variant_id, code, expires, pao, on_hand, received, status)] = lots  # none for the size with no stock
@@ -103,12 +115,14 @@ def test_db_upgrade_from_empty_builds_the_schema_the_models_describe(empty_datab
     # The schema the tests build (create_all) has the very search objects the migration makes.
     backend = engine.dialect.name
     assert len(migrated_search) == (4 if backend == "postgresql" else 9), migrated_search
+    assert len(migrated_versions) == (18 if backend == "postgresql" else 37), migrated_versions
     with scratch_database(backend, tmp_path, "built") as url:
         built = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url)
         with built.app_context():
             db.create_all()
             with db.engine.connect() as conn:
                 assert search_objects(conn) == migrated_search
+                assert version_objects(conn) == migrated_versions
             db.engine.dispose()
 
 

@@ -1,0 +1,224 @@
+"""Cached catalogue pages: each visitor's own holes, the right price tier, and no stale page after any change.
+
+The cache is on in the tests' settings, so every other test of these pages runs through it too.
+"""
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import text
+
+from shop.catalog.editing import VariantFields, save_variant, set_published
+from shop.catalog.services import product_page_versions
+from shop.extensions import db
+from shop.inventory.services import receive_delivery
+from shop.recalls.services import recall_lot
+from tests import factories as make
+from tests.factories import PASSWORD
+from tests.helpers import add_to_cart, checkout, sign_in
+from tests.lots.support import TODAY, receive
+
+
+@pytest.fixture
+def oil(app):
+    # 100 ml £10.00 (trade £7.50), 3 left of it; 1 L £40.00 (trade £30.00), plenty.
+    return make.product("Grapeseed Oil", slug="grapeseed-oil", sizes=((100, 1000, 3), (1000, 4000, 50)),
+                        for_practice=True, featured=True)
+
+
+PAGES = ["/", "/products", "/products?use=practice&sort=price", "/products/grapeseed-oil"]
+
+
+def token_of(html):
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def cart_count_of(html):
+    return re.search(r'<span class="cart-count" aria-label="([^"]*)">([^<]*)</span>', html).groups()
+
+
+def no_flashes(client):
+    """Read the "Added to your cart" / "Signed in" messages, as the next page would show them."""
+    with client.session_transaction() as session:
+        session.pop("_flashes", None)
+
+
+def get(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response
+
+
+def test_two_visitors_share_a_cached_page_but_never_a_token_or_a_cart_count(app, oil):
+    alice, bob = app.test_client(), app.test_client()
+    add_to_cart(alice, oil.variants[1].id, 2)
+    no_flashes(alice)
+    first = get(alice, "/products/grapeseed-oil")
+    second = get(bob, "/products/grapeseed-oil")
+    assert (first.headers["X-Page-Cache"], second.headers["X-Page-Cache"]) == ("miss", "hit")
+    assert cart_count_of(first.get_data(as_text=True)) == ("2 items", "2")
+    assert cart_count_of(second.get_data(as_text=True)) == ("0 items", "0")
+    alice_token, bob_token = token_of(first.get_data(as_text=True)), token_of(second.get_data(as_text=True))
+    assert alice_token != bob_token
+    assert "\ue000" not in second.get_data(as_text=True)
+    assert second.headers["Cache-Control"] == "private, no-cache"
+    assert "Set-Cookie" in second.headers  # Bob's own session, for his own token: made for him, never stored
+
+    # Bob's form, from the cached page, works with his session and refuses Alice's token.
+    refused = bob.post("/cart/add", data={"variant_id": oil.variants[0].id, "quantity": 1, "csrf_token": alice_token})
+    assert refused.status_code == 400
+    added = bob.post("/cart/add", data={"variant_id": oil.variants[0].id, "quantity": 1, "csrf_token": bob_token})
+    assert added.status_code in (302, 303)
+    no_flashes(bob)
+    assert cart_count_of(get(bob, "/products/grapeseed-oil").get_data(as_text=True)) == ("1 item", "1")
+
+
+def test_a_trade_visitor_never_gets_a_retail_page_nor_a_retail_visitor_a_trade_one(app, oil):
+    make.user("physio@example.com", trade_status="approved")
+    make.user("patient@example.com")
+    guest, physio, patient = app.test_client(), app.test_client(), app.test_client()
+    for client, email in ((physio, "physio@example.com"), (patient, "patient@example.com")):
+        sign_in(client, email, PASSWORD)
+        no_flashes(client)
+    for url in PAGES:
+        assert "£7.50" not in get(guest, url).get_data(as_text=True)
+        assert "£7.50" in get(physio, url).get_data(as_text=True), url
+        again = get(guest, url)
+        assert again.headers["X-Page-Cache"] == "hit" and "£7.50" not in again.get_data(as_text=True), url
+        signed_in = get(patient, url).get_data(as_text=True)
+        assert "£7.50" not in signed_in and ">Account</a>" in signed_in, url
+
+
+def test_a_price_change_and_a_size_selling_out_show_on_the_very_next_request(app, oil):
+    admin = make.user(role="admin")
+    client = app.test_client()
+    for url in PAGES:
+        get(client, url)
+    fields = VariantFields(sku=oil.variants[0].sku, size_label="100 ml", amount="100", unit="ml", price="8.50",
+                           trade_price="7.50", low_stock_threshold="5", is_professional=False)
+    save_variant(oil.id, oil.variants[0].id, fields, actor=admin)
+    for url in PAGES:
+        page = get(client, url)
+        assert page.headers["X-Page-Cache"] == "miss" and "£8.50" in page.get_data(as_text=True), url
+
+    buyer = app.test_client()
+    add_to_cart(buyer, oil.variants[0].id, 3)
+    assert checkout(buyer).status_code in (302, 303)  # the hold takes the last 3
+    product = get(client, "/products/grapeseed-oil").get_data(as_text=True)
+    assert re.search(r'value="%d" disabled' % oil.variants[0].id, product)  # the 100 ml can no longer be chosen
+    assert "Out of stock" in product
+
+
+def test_a_price_changed_by_plain_sql_shows_at_the_next_request(app, oil):
+    client = app.test_client()
+    assert "£10.00" in get(client, "/products/grapeseed-oil").get_data(as_text=True)
+    assert get(client, "/products/grapeseed-oil").headers["X-Page-Cache"] == "hit"
+    db.session.execute(text("UPDATE variants SET price_pence = 1111 WHERE sku = :sku"), {"sku": oil.variants[0].sku})
+    db.session.commit()
+    for url in PAGES:
+        assert "£11.11" in get(client, url).get_data(as_text=True), url
+
+
+def test_every_write_a_page_shows_moves_its_version(app, oil):
+    """A delivery, a sale, a recall, an unpublish and a publish: each a new key for the product page."""
+    admin = make.user(role="admin")
+    seen = [product_page_versions("grapeseed-oil")]
+
+    def moved():
+        db.session.expire_all()
+        now = product_page_versions("grapeseed-oil")
+        assert now not in seen
+        seen.append(now)
+
+    receive(admin, oil.variants[0], ("GS-1", 4, "2028-06-30"))
+    moved()
+    buyer = app.test_client()
+    add_to_cart(buyer, oil.variants[0].id, 1)
+    checkout(buyer)
+    moved()
+    lot = db.session.execute(text("SELECT id FROM lots WHERE code = 'GS-1'")).scalar_one()
+    recall_lot(lot, "Stop using it.", actor=admin)
+    moved()
+    set_published(oil.id, False, actor=admin)
+    assert product_page_versions("grapeseed-oil") is None  # no page at all: a 404, never cached
+    set_published(oil.id, True, actor=admin)
+    moved()
+
+
+def test_the_shelf_life_a_product_page_promises_follows_the_date(app, oil, monkeypatch):
+    import shop.inventory.lots as lots
+
+    admin = make.user(role="admin")
+    receive_delivery([make.lot_line(oil.variants[1].sku, 5, "GS-9", expires=str(TODAY + timedelta(days=400)))],
+                     "PO-9", actor=admin, on=TODAY)
+    client = app.test_client()
+    monkeypatch.setattr(lots, "today", lambda: TODAY)
+    assert "At least 13 months before expiry" in get(client, "/products/grapeseed-oil").get_data(as_text=True)
+    monkeypatch.setattr(lots, "today", lambda: TODAY + timedelta(days=61))
+    assert "At least 11 months before expiry" in get(client, "/products/grapeseed-oil").get_data(as_text=True)
+
+
+def test_text_from_the_database_cannot_open_a_hole(app, oil):
+    holes = app.extensions["page_cache"].holes
+    marker = str(holes._markers["csrf_token"])
+    db.session.execute(text("UPDATE products SET summary = :s WHERE id = :id"), {"s": f"Try {marker} here", "id": oil.id})
+    db.session.commit()
+    client = app.test_client()
+    for _ in range(2):  # the rendering, then the stored copy
+        html = get(client, "/products/grapeseed-oil").get_data(as_text=True)
+        summary = re.search(r'<p class="lead">(.*?)</p>', html).group(1)
+        assert summary == f"Try {marker.strip(chr(0xE000))} here"
+        assert token_of(html) not in summary
+
+
+def test_a_page_with_a_flash_message_is_neither_stored_nor_served_from_the_cache(app, oil):
+    client = app.test_client()
+    get(client, "/products")
+    with client.session_transaction() as session:
+        session["_flashes"] = [("success", "Added to your cart.")]
+    flashed = get(client, "/products")
+    assert "Added to your cart." in flashed.get_data(as_text=True) and "X-Page-Cache" not in flashed.headers
+    after = get(client, "/products")
+    assert after.headers["X-Page-Cache"] == "hit" and "Added to your cart." not in after.get_data(as_text=True)
+
+
+def test_a_signed_in_customers_own_requests_keep_their_page_out_of_the_cache(app):
+    make.product("Arnica Balm", slug="arnica-balm", sizes=((50, 899, 0),))
+    make.user("sam@example.com")
+    client = app.test_client()
+    sign_in(client, "sam@example.com", PASSWORD)
+    no_flashes(client)
+    assert get(client, "/products/arnica-balm").headers["X-Page-Cache"] == "not stored"
+    guest = app.test_client()
+    get(guest, "/products/arnica-balm")
+    assert get(guest, "/products/arnica-balm").headers["X-Page-Cache"] == "hit"
+
+
+def test_an_unchanged_page_is_answered_304_to_the_same_visitor(app, oil):
+    client = app.test_client()
+    get(client, "/products")
+    first = get(client, "/products")
+    again = client.get("/products", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+
+
+def test_a_catalogue_template_that_would_load_lazily_fails_its_test(app, oil):
+    """The guard every page test runs under (tests/conftest.py): here a product loaded without its sizes."""
+    from flask import render_template
+    from sqlalchemy import select
+
+    from shop.catalog.models import Product
+    from tests.conftest import LazyLoadWhileRendering
+
+    db.session.expire_all()
+    bare = db.session.scalar(select(Product).where(Product.id == oil.id))
+    with app.test_request_context("/products/grapeseed-oil"), pytest.raises(LazyLoadWhileRendering):
+        render_template("catalog/product.html", product=bare, shelf_life={})
+
+
+def test_a_guides_markdown_cannot_open_a_hole_either(app, oil):
+    holes = app.extensions["page_cache"].holes
+    marker = str(holes._markers["cart_count"])
+    make.guide("Choosing an oil", slug="choosing-an-oil", products=[oil], body=f"Count: {marker}")
+    html = get(app.test_client(), "/guides/choosing-an-oil").get_data(as_text=True)
+    assert f"Count: {marker.strip(chr(0xE000))}" in html

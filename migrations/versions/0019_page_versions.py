@@ -1,7 +1,7 @@
 """page versions: products.version, variants.version, page_versions, and the triggers that move them
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0018
 Create Date: 2026-12-03 10:00:00
 
 The page cache keys each catalogue page by the versions of what it shows; the database moves them
@@ -18,7 +18,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0019'
-down_revision = '0017'
+down_revision = '0018'
 branch_labels = None
 depends_on = None
 

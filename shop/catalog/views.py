@@ -1,4 +1,5 @@
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from shop.catalog.art import product_svg
 from shop.catalog.listing import USES, BadListingQuery, ListingQuery, sorts_for
@@ -23,7 +24,8 @@ def products():
 @bp.get("/products/<slug>")
 def product(slug):
     try:
-        product = get_product(slug)
+        # Volume prices are trade prices: loaded, and shown, for approved practitioners only.
+        product = get_product(slug, with_breaks=bool(current_user.is_authenticated and current_user.is_trade))
     except ProductNotFound:
         abort(404, description="We couldn't find that product. It may have been renamed or withdrawn.")
     from shop.inventory.lots import shelf_life, today

@@ -58,7 +58,7 @@ def price_table(variant) -> list[tuple[str, int]]:
     breaks = [b for b in variant.price_breaks if b.unit_price_pence < base]
     if not breaks:
         return []
-    starts = [1] + [b.min_quantity for b in breaks]
+    starts = [variant.case_quantity or 1] + [b.min_quantity for b in breaks]  # a case size starts at one case
     prices = [base] + [b.unit_price_pence for b in breaks]
     rows = []
     for i, (start, pence) in enumerate(zip(starts, prices)):
@@ -75,9 +75,8 @@ def case_problem(variant, quantity: int, *, in_cart: int = 0) -> str | None:
         return None
     lower, upper = quantity // case * case, (quantity // case + 1) * case
     choices = " or ".join(str(n) for n in (lower, upper) if n > 0)
-    already = f" (you have {in_cart} in your cart)" if in_cart else ""
-    return (f"{variant.product.name} ({variant.size_label}) is sold in cases of {case}: "
-            f"choose {choices} in all{already}.")
+    already = f" in all (you have {in_cart} in your cart)" if in_cart else ""
+    return f"{variant.product.name} ({variant.size_label}) is sold in cases of {case}: choose {choices}{already}."
 
 
 def whole_cases(variant, quantity: int) -> int:

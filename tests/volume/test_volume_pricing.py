@@ -4,6 +4,7 @@ from datetime import datetime
 import pytest
 
 from shop.cart.services import price_cart
+from shop.catalog.volume import price_table
 from shop.extensions import db
 from tests.admin.support import signed_in
 from tests.helpers import add_to_cart
@@ -62,3 +63,8 @@ def test_only_trade_visitors_see_the_table_of_volume_prices(app, client):
     assert "<caption>Volume prices, 1 L</caption>" in trade
     for quantity, price in (("1–5", "£30.00"), ("6–11", "£28.50"), ("12+", "£27.00")):
         assert f"<tr><td>{quantity}</td><td class=\"num\">{price}</td></tr>" in trade
+
+
+def test_the_table_of_a_size_sold_in_cases_starts_at_one_case(app):
+    cream = litre_of_oil(case=6, breaks=((12, 2700), (24, 2600)))
+    assert price_table(cream) == [("6–11", 3000), ("12–23", 2700), ("24+", 2600)]

@@ -3,6 +3,7 @@ from flask import Flask, request, session, url_for
 from flask_login import current_user
 
 from shop.cart.session import current_cart
+from shop.catalog.volume import price_table
 from shop.page_cache import define_hole, hole
 from shop.payments.services import demo_payments_on
 
@@ -25,6 +26,7 @@ def register(app: Flask) -> None:
 
     app.add_template_filter(render_markdown, "markdown")
     app.add_template_filter(vat_included, "vat_included")
+    app.add_template_global(price_table, "volume_price_table")  # a size's trade volume prices, for trade visitors only
 
     @app.template_global()
     def product_image_url(product) -> str:

@@ -27,7 +27,19 @@ from shop.problems import Problem
 
 # A size's fields and the start of their input ids in its form (the id ends with the size's id, or "new").
 SIZE_INPUTS = {"sku": "sku", "size_label": "size", "amount": "amount", "unit": "unit", "price": "price",
-               "trade_price": "trade", "low_stock_threshold": "low", "shipping_weight_grams": "weight"}
+               "trade_price": "trade", "low_stock_threshold": "low", "shipping_weight_grams": "weight",
+               "case_quantity": "case", "price_breaks": "breaks"}
+BREAK_ROWS = 4  # at least this many volume price rows in a size's form (empty ones are ignored)
+MAX_BREAK_ROWS = 10
+
+
+def break_rows(variant, form, mine: bool) -> list[tuple[str, str]]:
+    """The volume price rows a size's form shows: as typed when it came back with errors, else as saved, then empty rows."""
+    if mine:
+        rows = list(zip(form.getlist("break_quantity"), form.getlist("break_price")))[:MAX_BREAK_ROWS]
+    else:
+        rows = [(str(b.min_quantity), pounds_text(b.unit_price_pence)) for b in variant.price_breaks] if variant else []
+    return rows + [("", "")] * max(BREAK_ROWS - len(rows), 1 if len(rows) < MAX_BREAK_ROWS else 0)
 
 
 def image_folder() -> Path:
@@ -45,7 +57,7 @@ def _form_page(product, fields, status=200, errors=None, variant_errors=None):
     return render_template(
         "admin/product.html", product=product, fields=fields, errors=errors, variant_errors=variant_errors,
         categories=categories(), flags=flags(), guides=every_guide(),
-        containers=CONTAINERS, pounds_text=pounds_text, max_image_mb=MAX_IMAGE_BYTES // (1024 * 1024),
+        containers=CONTAINERS, pounds_text=pounds_text, break_rows=break_rows, max_image_mb=MAX_IMAGE_BYTES // (1024 * 1024),
     ), status
 
 
@@ -121,7 +133,10 @@ def save_size(product_id, variant_id):
     fields = VariantFields(sku=f.get("sku", ""), size_label=f.get("size_label", ""), amount=f.get("amount", ""),
                            unit=f.get("unit", ""), price=f.get("price", ""), trade_price=f.get("trade_price", ""),
                            low_stock_threshold=f.get("low_stock_threshold", ""), is_professional="is_professional" in f,
-                           shipping_weight_grams=f.get("shipping_weight_grams", "")[:9])
+                           shipping_weight_grams=f.get("shipping_weight_grams", "")[:9],
+                           case_quantity=f.get("case_quantity", "")[:9],
+                           price_breaks=[(q[:10], p[:20]) for q, p in
+                                         list(zip(f.getlist("break_quantity"), f.getlist("break_price")))[:MAX_BREAK_ROWS]])
     try:
         variant = save_variant(product.id, variant_id, fields, actor=current_user)
     except CatalogueError as error:

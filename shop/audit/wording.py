@@ -71,6 +71,8 @@ LABELS = {
     "role": "Role",
     "status": "Status",
     "changes": "Changes",
+    "case_quantity": "Sold in cases of",
+    "price_breaks": "Volume prices (trade)",
 }
 LONG_TEXT = 120  # longer texts (descriptions, guide bodies) are summarised, not printed twice
 
@@ -91,6 +93,8 @@ def shown(field: str, value) -> str:
         return "yes" if value else "no"
     if field.endswith("_pence") and isinstance(value, int):
         return format_money(value)
+    if field == "price_breaks" and isinstance(value, list):  # [[6, 1250], [12, 1180]]
+        return "; ".join(f"from {quantity}: {format_money(pence)}" for quantity, pence in value)
     if isinstance(value, list):
         return ", ".join(shown("", v) for v in value)
     if isinstance(value, dict):  # entries written before sizes were named: {"94": 3}

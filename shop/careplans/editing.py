@@ -11,6 +11,7 @@ from sqlalchemy import select
 from shop.careplans.models import MAX_NOTE_LENGTH, CarePlan, CarePlanItem
 from shop.careplans.services import MAX_ITEMS, PlanError, _clean_title, touch
 from shop.catalog.models import Variant
+from shop.catalog.volume import case_problem
 from shop.extensions import db
 from shop.guides.models import Guide
 
@@ -72,6 +73,8 @@ def save_plan(plan: CarePlan, edit: PlanEdit, *, max_per_line: int) -> Saved:
         quantity, note = _quantity(raw_quantity, max_per_line), (note or "").strip()
         if quantity is None:
             problems.append(f"{_label(item.variant)}: choose a quantity from 1 to {max_per_line}.")
+        elif case_problem(item.variant, quantity):
+            problems.append(case_problem(item.variant, quantity))
         if len(note) > MAX_NOTE_LENGTH:
             problems.append(f"{_label(item.variant)}: keep the note under {MAX_NOTE_LENGTH} characters.")
         changes.append((item, quantity, note))
@@ -94,6 +97,8 @@ def save_plan(plan: CarePlan, edit: PlanEdit, *, max_per_line: int) -> Saved:
         else:
             if add_quantity is None:
                 problems.append(f"{_label(added)}: choose a quantity from 1 to {max_per_line}.")
+            elif case_problem(added, add_quantity):
+                problems.append(case_problem(added, add_quantity))
             if len(add_note) > MAX_NOTE_LENGTH:
                 problems.append(f"{_label(added)}: keep the note under {MAX_NOTE_LENGTH} characters.")
             if not any(i.variant_id == added.id for i in plan.items) and len(plan.items) - (removed is not None) >= MAX_ITEMS:

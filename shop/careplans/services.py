@@ -13,6 +13,7 @@ from shop.accounts.models import User
 from shop.cart.services import CartError, PlanDiscount
 from shop.careplans.models import CarePlan, CarePlanItem, new_plan_token
 from shop.catalog.models import Product, Variant
+from shop.catalog.volume import case_problem
 from shop.clock import utcnow
 from shop.extensions import db
 from shop.orders.models import Order
@@ -185,6 +186,9 @@ def choose_items(plan: CarePlan, form: dict, *, max_per_line: int) -> list[Chose
         raw = (form.get(f"qty-{item.id}") or "").strip()
         if not raw.isdigit() or not 1 <= int(raw) <= max_per_line:
             problems.append(f"{item.variant.product.name}: choose a quantity from 1 to {max_per_line}.")
+            continue
+        if case_problem(item.variant, int(raw)):
+            problems.append(case_problem(item.variant, int(raw)))
             continue
         chosen.append(Chosen(item, int(raw)))
     if problems:

@@ -2,13 +2,24 @@
 
 Prices are never stored in the cart: every view recomputes them from the database, so a
 price change or an unpublished product shows up at once.
+
+The order a line's price is worked out in, everywhere (cart, order, receipt, Stripe):
+1. the unit price for the size, the quantity in the line and the buyer (shop/catalog/volume.py
+   `unit_price`): retail; or trade; or, for a trade buyer from a break's quantity, its volume price.
+   That is the line's list price, and the order line keeps it as its unit price;
+2. a care plan's patient discount comes off each unit of the list price (retail buyers only, so it
+   never meets a volume price);
+3. a discount code is priced on the lines at their list prices, volume prices included (it never
+   combines with the patient discount), and goes to Stripe as a coupon, not as lower unit prices;
+4. delivery, whose free-over threshold is judged on the items as priced in 1-2, before any code.
 """
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from shop.catalog.models import Product, Variant
+from shop.catalog.volume import UnitPrice, case_problem, unit_price, whole_cases
 from shop.delivery.services import DeliveryOption, DeliveryQuote, quote_delivery
 from shop.extensions import db
 from shop.offers.services import CodeDiscount, CodeLine, CodeRefused, price_code
@@ -49,8 +60,19 @@ class CartLine:
     plan_note: str = ""  # the practitioner's note, for a line from a care plan
 
     @property
+    def price(self) -> UnitPrice:
+        """The unit price for this size, quantity and buyer, with the volume price applied and the next one."""
+        return unit_price(self.variant, self.quantity, trade=self.trade)
+
+    @property
     def list_price_pence(self) -> int:
-        return self.variant.price_for(self.trade)
+        return self.price.pence
+
+    @property
+    def to_next_break(self) -> int:
+        """How many more units would reach the next volume price (0 when there is none)."""
+        following = self.price.next_from
+        return following - self.quantity if following else 0
 
     @property
     def discount_each_pence(self) -> int:
@@ -167,14 +189,16 @@ def clean_cart(raw) -> dict[int, int]:
     return cart
 
 
-def variants_by_id(ids, *, with_sizes: bool = False) -> dict[int, Variant]:
-    """The variants with their products in one query (and the products' other sizes in one more)."""
+def variants_by_id(ids, *, with_sizes: bool = False, with_breaks: bool = False) -> dict[int, Variant]:
+    """The variants with their products in one query (and the products' other sizes, and the volume prices a
+    trade buyer is priced with, in one more each)."""
     if not ids:
         return {}
     product = joinedload(Variant.product)
     rows = db.session.scalars(
         select(Variant).where(Variant.id.in_(list(ids)))
-        .options(product.joinedload(Product.category), *([product.selectinload(Product.variants)] if with_sizes else []))
+        .options(product.joinedload(Product.category), *([product.selectinload(Product.variants)] if with_sizes else []),
+                 *([selectinload(Variant.price_breaks)] if with_breaks else []))
     )
     return {v.id: v for v in rows}
 
@@ -197,6 +221,9 @@ def add_to_cart(cart: dict[int, int], variant_id: int, quantity: int, *, max_per
     new_quantity = cart.get(variant_id, 0) + quantity
     if new_quantity > max_per_line:
         raise CartError(f"You can order up to {max_per_line} of one size at a time; you have {cart.get(variant_id, 0)} in your cart.")
+    problem = case_problem(variant, new_quantity, in_cart=cart.get(variant_id, 0))
+    if problem:
+        raise CartError(problem)
     if new_quantity > variant.stock_on_hand:
         in_cart = cart.get(variant_id, 0)
         if variant.stock_on_hand == 0:
@@ -215,6 +242,9 @@ def set_quantity(cart: dict[int, int], variant_id: int, quantity: int, *, max_pe
     variant = variants_by_id([variant_id]).get(variant_id)
     if variant is None or not variant.product.published:
         raise CartError("That product is no longer available; please remove it.")
+    problem = case_problem(variant, quantity)
+    if problem:
+        raise CartError(problem)
     if quantity > variant.stock_on_hand:
         raise CartError(f"Only {variant.stock_on_hand} of {variant.product.name} ({variant.size_label}) left.")
     return {**cart, variant_id: quantity}
@@ -261,7 +291,7 @@ def price_cart(cart: dict[int, int], *, currency: str, trade: bool = False, plan
                now=None, buyer: Buyer = Buyer()) -> PricedCart:
     """The cart priced from the database now: lines, then delivery for its parcel to `postcode` by the
     method chosen (none when that method is no longer open to it, so the buyer chooses again)."""
-    variants = variants_by_id(cart.keys())
+    variants = variants_by_id(cart.keys(), with_breaks=trade)
     lines = []
     for variant_id, quantity in cart.items():
         variant = variants.get(variant_id)
@@ -279,7 +309,10 @@ def price_cart(cart: dict[int, int], *, currency: str, trade: bool = False, plan
             line.problem = "Now out of stock. Please remove it."
         elif quantity > variant.stock_on_hand:
             line.problem = f"Only {variant.stock_on_hand} left. Please lower the quantity."
-            line.can_buy = variant.stock_on_hand
+            line.can_buy = whole_cases(variant, variant.stock_on_hand)
+        elif case_problem(variant, quantity):  # the size went into cases after it was put in the cart
+            line.problem = f"Sold in cases of {variant.case_quantity}. Please change the quantity."
+            line.can_buy = min(whole_cases(variant, quantity) or variant.case_quantity, whole_cases(variant, variant.stock_on_hand))
         lines.append(line)
     lines.sort(key=lambda l: (l.variant.product.name, l.variant.amount))
     priced = PricedCart(
@@ -307,7 +340,8 @@ def _price_delivery(priced: PricedCart, postcode: str | None, delivery_method: s
 
 
 def _apply_code(priced: PricedCart, text: str, *, now, buyer: Buyer, postcode, delivery_method) -> None:
-    """Price the code on the lines at their list prices. A code and a care plan's patient discount never
+    """Price the code on the lines at their list prices (volume prices included: step 3 of the order at the
+    top of this module). A code and a care plan's patient discount never
     combine: whichever saves the buyer more is applied, and the cart says so."""
     lines = [CodeLine(line.variant.product_id, line.product.category_id, line.list_price_pence * line.quantity)
              for line in priced.lines]

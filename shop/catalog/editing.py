@@ -12,7 +12,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from shop.audit.services import record_audit
-from shop.catalog.models import Category, Flag, Product, Variant
+from shop.catalog.models import Category, Flag, PriceBreak, Product, Variant
+from shop.catalog.volume import check_breaks, parse_breaks, parse_case_quantity
 from shop.extensions import db
 from shop.money import parse_pounds
 from shop.problems import Problem
@@ -149,6 +150,9 @@ class VariantFields:
     low_stock_threshold: str = "5"
     is_professional: bool = False
     shipping_weight_grams: str = ""  # packed, in grams; empty keeps it (a new size gets an estimate from its amount)
+    case_quantity: str = ""  # sold in cases of; empty keeps it (a new size is sold singly)
+    # Trade volume prices as typed, (from quantity, price each in pounds); None keeps the size's breaks as they are.
+    price_breaks: list[tuple[str, str]] | None = None
 
 
 def parse_variant(fields: VariantFields, variant_id: int | None, label: str = "") -> tuple[dict, list[str]]:
@@ -201,8 +205,37 @@ def parse_variant(fields: VariantFields, variant_id: int | None, label: str = ""
 
 
 def _variant_snapshot(v: Variant) -> dict:
-    return {k: getattr(v, k) for k in ("sku", "size_label", "amount", "unit", "price_pence", "trade_price_pence",
-                                       "low_stock_threshold", "is_professional", "shipping_weight_grams")}
+    return {**{k: getattr(v, k) for k in ("sku", "size_label", "amount", "unit", "price_pence", "trade_price_pence",
+                                          "low_stock_threshold", "is_professional", "shipping_weight_grams", "case_quantity")},
+            "price_breaks": [[b.min_quantity, b.unit_price_pence] for b in v.price_breaks]}
+
+
+def _parse_volume(fields: VariantFields, variant: Variant | None, values: dict, label: str) -> tuple[dict, list]:
+    """The case quantity and volume prices, checked against the trade price being saved (retail where none)."""
+    case_text = str(fields.case_quantity or "").strip() or str(variant.case_quantity if variant else 1)
+    case, problems = parse_case_quantity(case_text, label)
+    if fields.price_breaks is None:
+        breaks = [(b.min_quantity, b.unit_price_pence) for b in variant.price_breaks] if variant else []
+    else:
+        breaks, wrong = parse_breaks(fields.price_breaks, label)
+        problems += wrong
+    base = values.get("trade_price_pence") or values.get("price_pence")
+    if base and case and not problems:
+        problems += check_breaks(breaks, trade_pence=base, case_quantity=case, label=label)
+    return {"case_quantity": case, "breaks": breaks}, problems
+
+
+def _set_breaks(variant: Variant, breaks: list[tuple[int, int]]) -> None:
+    """Keep the rows whose quantity stays (a row deleted and added again in one flush would meet the unique index)."""
+    kept = {b.min_quantity: b for b in variant.price_breaks}
+    wanted = dict(breaks)
+    variant.price_breaks = [b for b in variant.price_breaks if b.min_quantity in wanted]
+    for quantity, pence in breaks:
+        if quantity in kept:
+            kept[quantity].unit_price_pence = pence
+        else:
+            variant.price_breaks.append(PriceBreak(min_quantity=quantity, unit_price_pence=pence))
+    variant.price_breaks.sort(key=lambda b: b.min_quantity)
 
 
 def save_variant(product_id: int, variant_id: int | None, fields: VariantFields, *, actor) -> Variant:
@@ -211,7 +244,10 @@ def save_variant(product_id: int, variant_id: int | None, fields: VariantFields,
     if product is None or (variant_id and (variant is None or variant.product_id != product.id)):
         raise CatalogueError(["That size no longer exists."])
     # Named by SKU: the product page has a form per size, and the summary at its top must say which.
-    values, problems = parse_variant(fields, variant_id, f"{variant.sku}: " if variant else "New size: ")
+    label = f"{variant.sku}: " if variant else "New size: "
+    values, problems = parse_variant(fields, variant_id, label)
+    volume, volume_problems = _parse_volume(fields, variant, values, label)
+    problems += volume_problems
     if problems:
         raise CatalogueError(problems)
     before = _variant_snapshot(variant) if variant else {}
@@ -220,6 +256,8 @@ def save_variant(product_id: int, variant_id: int | None, fields: VariantFields,
         db.session.add(variant)
     for key, value in values.items():
         setattr(variant, key, value)
+    variant.case_quantity = volume["case_quantity"]
+    _set_breaks(variant, volume["breaks"])
     db.session.flush()
     record_audit(actor, "variant.update" if before else "variant.create", variant, before, _variant_snapshot(variant),
                  summary=f"{variant.sku} of {product.name}")

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.clock import utcnow
@@ -141,6 +141,7 @@ class Variant(db.Model):
         CheckConstraint("unit IN ('ml', 'g')", name="unit"),
         CheckConstraint("low_stock_threshold >= 0", name="threshold_not_negative"),
         CheckConstraint("shipping_weight_grams > 0", name="shipping_weight_positive"),
+        CheckConstraint("case_quantity >= 1", name="case_quantity_positive"),
         Index("ix_variants_product_price", "product_id", "price_pence"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -158,8 +159,14 @@ class Variant(db.Model):
     shipping_weight_grams: Mapped[int] = mapped_column(default=_estimated_weight)
     # Moved by the database on every change to the size or its lots (shop/page_cache/versions.py).
     version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # Sold only in whole cases of this many (1: singly). The rule is everyone's, retail and trade: a case
+    # is how the size is packed and shipped, not a trade term (shop/catalog/volume.py).
+    case_quantity: Mapped[int] = mapped_column(default=1, server_default="1")
 
     product: Mapped[Product] = relationship(back_populates="variants")
+    # Trade volume prices, smallest quantity first; quantity 1 is the trade price itself and has no row.
+    price_breaks: Mapped[list["PriceBreak"]] = relationship(
+        order_by="PriceBreak.min_quantity", cascade="all, delete-orphan", back_populates="variant")
 
     def __repr__(self):
         return f"<Variant {self.sku}>"
@@ -185,3 +192,29 @@ class Variant(db.Model):
         if self.stock_on_hand <= self.low_stock_threshold:
             return "low"
         return "in"
+
+
+class PriceBreak(db.Model):
+    """A trade volume price: from `min_quantity` units of a size in one cart line, each costs `unit_price_pence`.
+
+    Exact pence per unit, never a percentage, so the product page, the cart, the order and Stripe read one
+    number and nothing is rounded twice. The database holds what one row can promise (a quantity above 1,
+    a positive price, one break per quantity); that prices fall as quantities rise and stay under the trade
+    price spans rows and the variant, so shop/catalog/volume.py checks it when breaks are saved.
+    """
+
+    __tablename__ = "price_breaks"
+    __table_args__ = (
+        CheckConstraint("min_quantity >= 2", name="min_quantity_above_one"),
+        CheckConstraint("unit_price_pence > 0", name="price_positive"),
+        UniqueConstraint("variant_id", "min_quantity", name="uq_price_breaks_variant_quantity"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    variant_id: Mapped[int] = mapped_column(ForeignKey("variants.id", ondelete="CASCADE"))  # led by the unique index
+    min_quantity: Mapped[int]
+    unit_price_pence: Mapped[int]
+
+    variant: Mapped[Variant] = relationship(back_populates="price_breaks")
+
+    def __repr__(self):
+        return f"<PriceBreak {self.variant_id} {self.min_quantity}+ {self.unit_price_pence}>"

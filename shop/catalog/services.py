@@ -294,12 +294,14 @@ def product_page_versions(slug: str) -> tuple | None:
     return (version, products) if products else None
 
 
-def get_product(slug: str) -> Product:
+def get_product(slug: str, *, with_breaks: bool = False) -> Product:
+    """The published product for its page; `with_breaks` loads the sizes' volume prices too (trade visitors only)."""
+    variants = selectinload(Product.variants)
     product = db.session.scalar(
         select(Product)
         .where(Product.slug == slug, Product.published.is_(True))
         .options(
-            selectinload(Product.variants),
+            variants.selectinload(Variant.price_breaks) if with_breaks else variants,
             selectinload(Product.flags),
             selectinload(Product.guides),
         )

@@ -1,4 +1,5 @@
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from shop.catalog.art import product_svg
 from shop.catalog.listing import USES, BadListingQuery, ListingQuery, sorts_for
@@ -53,7 +54,9 @@ def product(slug):
 
     def render():
         try:
-            product = get_product(slug)
+            # Volume prices are trade prices: loaded, and shown, for approved practitioners only
+            # (the visitor's price tier is part of the cache key).
+            product = get_product(slug, with_breaks=bool(current_user.is_authenticated and current_user.is_trade))
         except ProductNotFound:
             abort(404, description="We couldn't find that product. It may have been renamed or withdrawn.")
         return render_template("catalog/product.html", product=product,

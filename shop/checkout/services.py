@@ -104,6 +104,7 @@ def _order_from_cart(cart: PricedCart, gateway_name: str, *, email, user_id, hol
                 quantity=line.quantity,
                 plan_note=line.plan_note or None,
                 discount_label=line.discount_label if line.discount_percent else None,
+                volume_min_quantity=line.price.volume_from,
             )
             for line in cart.lines
         ],
@@ -144,9 +145,11 @@ def _gateway_request(order: Order, *, success_url: str, cancel_url: str, email) 
         order_number=order.number,
         currency=order.currency,
         lines=[
-            # The patient discount is taken off each unit price, and said in the line's description.
+            # The patient discount is taken off each unit price, and said in the line's description; so is a
+            # volume price. The unit amount is the order line's, as the cart priced it (shop/catalog/volume.py).
             CheckoutLine(name=line.product_name,
-                         description=f"{line.size_label} · SKU {line.sku}" + (f" · {line.discount_label}" if line.discount_label else ""),
+                         description=f"{line.size_label} · SKU {line.sku}" + (f" · {line.discount_label}" if line.discount_label else "")
+                         + (f" · {line.volume_label}" if line.volume_min_quantity else ""),
                          unit_amount=line.unit_price_pence, quantity=line.quantity)
             for line in order.lines
         ],

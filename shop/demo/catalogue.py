@@ -2,7 +2,9 @@
 
 Pure data: five categories, the dietary/allergen flags buyers filter on, and
 32 products with their size variants. Prices are integers in pence (GBP);
-``trade`` is the price for registered practices (None = not sold at trade).
+``trade`` is the price for registered practices (None = not sold at trade); a few professional
+sizes have trade volume prices, ``breaks`` as (from quantity, pence each), and one is sold only
+in cases (``case``, else 1).
 """
 
 from __future__ import annotations
@@ -168,7 +170,8 @@ PRODUCTS = [
         variants=[
             dict(sku="OIL-ALM-0100", size="100 ml", amount=100, unit="ml", price=799, trade=599, stock=84, professional=False),
             dict(sku="OIL-ALM-0250", size="250 ml", amount=250, unit="ml", price=1499, trade=1129, stock=62, professional=False),
-            dict(sku="OIL-ALM-1000", size="1 L", amount=1000, unit="ml", price=3499, trade=2599, stock=41, professional=True),
+            dict(sku="OIL-ALM-1000", size="1 L", amount=1000, unit="ml", price=3499, trade=2599, stock=41, professional=True,
+                 breaks=[(6, 2469), (12, 2339)]),
             dict(sku="OIL-ALM-5000", size="5 L", amount=5000, unit="ml", price=12999, trade=9599, stock=18, professional=True),
         ],
     ),
@@ -207,7 +210,8 @@ PRODUCTS = [
             dict(sku="OIL-GRP-0100", size="100 ml", amount=100, unit="ml", price=699, trade=519, stock=77, professional=False),
             dict(sku="OIL-GRP-0250", size="250 ml", amount=250, unit="ml", price=1299, trade=969, stock=58, professional=False),
             dict(sku="OIL-GRP-1000", size="1 L", amount=1000, unit="ml", price=2999, trade=2249, stock=46, professional=True),
-            dict(sku="OIL-GRP-5000", size="5 L", amount=5000, unit="ml", price=10999, trade=8199, stock=22, professional=True),
+            dict(sku="OIL-GRP-5000", size="5 L", amount=5000, unit="ml", price=10999, trade=8199, stock=22, professional=True,
+                 breaks=[(3, 7789), (6, 7379)]),
         ],
     ),
     dict(
@@ -498,7 +502,8 @@ PRODUCTS = [
             dict(sku="CRM-ARN-0100", size="100 ml", amount=100, unit="ml", price=1099, trade=819, stock=104, professional=False),
             dict(sku="CRM-ARN-0250", size="250 ml", amount=250, unit="ml", price=2199, trade=1649, stock=67, professional=False),
             dict(sku="CRM-ARN-0500", size="500 ml", amount=500, unit="ml", price=3499, trade=2599, stock=31, professional=True),
-            dict(sku="CRM-ARN-1000", size="1 L", amount=1000, unit="ml", price=5999, trade=4499, stock=19, professional=True),
+            dict(sku="CRM-ARN-1000", size="1 L", amount=1000, unit="ml", price=5999, trade=4499, stock=19, professional=True,
+                 breaks=[(6, 4274), (12, 4049)]),
         ],
     ),
     dict(
@@ -540,7 +545,8 @@ PRODUCTS = [
         variants=[
             dict(sku="CRM-UNS-0100", size="100 ml", amount=100, unit="ml", price=749, trade=559, stock=73, professional=False),
             dict(sku="CRM-UNS-0250", size="250 ml", amount=250, unit="ml", price=1399, trade=1049, stock=81, professional=False),
-            dict(sku="CRM-UNS-1000", size="1 L", amount=1000, unit="ml", price=2999, trade=2249, stock=54, professional=True),
+            dict(sku="CRM-UNS-1000", size="1 L", amount=1000, unit="ml", price=2999, trade=2249, stock=54, professional=True,
+                 case=6, breaks=[(12, 2137), (24, 2024)]),
             dict(sku="CRM-UNS-5000", size="5 L", amount=5000, unit="ml", price=9999, trade=7499, stock=26, professional=True),
         ],
     ),

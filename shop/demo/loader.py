@@ -6,7 +6,7 @@ from pathlib import Path
 from sqlalchemy import delete, func, select
 
 from shop.audit.services import record_audit
-from shop.catalog.models import Category, Flag, Product, Variant, product_flags
+from shop.catalog.models import Category, Flag, PriceBreak, Product, Variant, product_flags
 from shop.delivery.loading import load_standard_delivery
 from shop.delivery.weights import estimated_shipping_grams
 from shop.demo import catalogue
@@ -58,7 +58,7 @@ def clear_catalogue() -> None:
         db.session.execute(delete(model))
     for table in (product_guides, product_flags):
         db.session.execute(delete(table))
-    for model in (Guide, Lot, Variant, Product, Flag, Category):
+    for model in (Guide, Lot, PriceBreak, Variant, Product, Flag, Category):
         db.session.execute(delete(model))
 
 
@@ -123,6 +123,8 @@ def load_demo(reset: bool = False) -> LoadResult:
                     stock_on_hand=0,
                     is_professional=v.get("professional", False),
                     shipping_weight_grams=estimated_shipping_grams(v["amount"], data["container"]),
+                    case_quantity=v.get("case", 1),
+                    price_breaks=[PriceBreak(min_quantity=q, unit_price_pence=p) for q, p in v.get("breaks", ())],
                 )
             )
             variant_count += 1

@@ -16,10 +16,12 @@ import io
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from shop.audit.services import record_audit
 from shop.catalog.backoffice import COLUMNS
 from shop.catalog.editing import SLUG, VariantFields, parse_variant
+from shop.catalog.volume import check_breaks
 from shop.catalog.models import Category, Product, Variant
 from shop.extensions import db
 from shop.inventory.lot_input import read_lot
@@ -87,7 +89,8 @@ def plan_import(data: bytes) -> ImportPlan:
     plan = ImportPlan()
     rows = read_rows(data)
     skus = {r.get("sku", "").upper() for _, r in rows}
-    existing = {v.sku: v for v in db.session.scalars(select(Variant).where(Variant.sku.in_(skus)))}
+    existing = {v.sku: v for v in db.session.scalars(select(Variant).where(Variant.sku.in_(skus))
+                                                          .options(selectinload(Variant.price_breaks)))}
     products = {p.slug: p for p in db.session.scalars(select(Product).where(Product.slug.in_({r.get("product_slug", "") for _, r in rows})))}
     categories = {c.slug: c for c in db.session.scalars(select(Category))}
     seen: dict[str, int] = {}
@@ -109,6 +112,11 @@ def plan_import(data: bytes) -> ImportPlan:
             low_stock_threshold=row.get("low_stock_threshold") or (str(variant.low_stock_threshold) if variant else "5"),
             is_professional=False,
         ), variant.id if variant else None, label)
+        if variant is not None and variant.price_breaks and not problems:
+            # The CSV has no volume price columns: the breaks stay, so the new prices must still sit above them.
+            problems += check_breaks([(b.min_quantity, b.unit_price_pence) for b in variant.price_breaks],
+                                     trade_pence=values.get("trade_price_pence") or values["price_pence"],
+                                     case_quantity=variant.case_quantity, label=label)
         add = row.get("add_stock", "")
         lot = None
         if add and (not add.isdigit() or int(add) > 100_000):

@@ -167,6 +167,9 @@ class OrderLine(db.Model):
     # The discount the line was sold with, as Stripe's line description named it, e.g. "10% patient
     # discount from Harbour Physio"; None for a line at its list price.
     discount_label: Mapped[str | None] = mapped_column(String(200))
+    # The trade volume price break the unit price came from (its minimum quantity, e.g. 12 for "12 or
+    # more"); None for a line at its plain retail or trade price.
+    volume_min_quantity: Mapped[int | None]
 
     order: Mapped[Order] = relationship(back_populates="lines")
     # The lots this line's units came from (shop/inventory/lots.py writes them; read-only here).
@@ -176,6 +179,10 @@ class OrderLine(db.Model):
     @property
     def line_total_pence(self) -> int:
         return self.unit_price_pence * self.quantity
+
+    @property
+    def volume_label(self) -> str:
+        return f"volume price, {self.volume_min_quantity} or more" if self.volume_min_quantity else ""
 
 
 class OrderEvent(db.Model):

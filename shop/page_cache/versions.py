@@ -9,7 +9,8 @@ every table a catalogue page reads, on SQLite and on PostgreSQL alike:
 - `products.version`: +1 on any change to the product row;
 - `variants.version`: +1 on any change to the size row (price, trade price, stock on hand, low
   stock threshold, ...) and on any change to one of its lots (received, sold from, expired,
-  short-dated, quarantined, recalled, re-dated), as the product page says which lot ships next;
+  short-dated, quarantined, recalled, re-dated), as the product page says which lot ships next,
+  and on any change to its trade volume prices (price_breaks);
 - `page_versions['catalogue']`: +1 on any change to categories, flags, guides, the links of
   products to flags and guides, the delivery settings, a size added or removed, and a product
   added, removed, published or unpublished, moved to another category or use, featured or not:
@@ -23,7 +24,7 @@ A product's page version is (catalogue version, products.version, sum of its siz
 while the catalogue version stands, no size is added or removed, so only size updates happen, each
 adding 1 to the sum; every part only grows, so the triple never repeats an earlier state.
 
-The migration (0019_page_versions.py) writes the same SQL; `create_all` (the tests' schema) builds
+The migration (0020_page_versions.py) writes the same SQL; `create_all` (the tests' schema) builds
 it through the events below, and tests/integration/test_migrations.py checks they agree. A later
 SQLite migration that rebuilds one of these tables (batch "move and copy") drops its triggers: it
 must create them again from here.
@@ -42,6 +43,8 @@ CATALOGUE_TABLES = ("categories", "flags", "guides", "product_flags", "product_g
 LISTED_BY = ("published", "category_id", "for_home_care", "for_practice", "featured")
 # A size added or removed (not updated: every sale updates one) is catalogue-wide too.
 SIZES_ADDED_OR_REMOVED = ("variants",)
+# Rows that belong to one size and show on its page: its lots, its trade volume prices.
+SIZE_PARTS = ("lots", "price_breaks")
 
 _BUMP_CATALOGUE_SQLITE = (f"INSERT OR IGNORE INTO page_versions (name, version) VALUES ('{CATALOGUE}', 0);"
                           f" UPDATE page_versions SET version = version + 1 WHERE name = '{CATALOGUE}';")
@@ -59,9 +62,10 @@ def _sqlite_ddl() -> list[str]:
         for when in ("INSERT", "DELETE"):
             ddl.append(f"CREATE TRIGGER page_version_catalogue_{table}_{when.lower()} AFTER {when} ON {table} BEGIN"
                        f" {_BUMP_CATALOGUE_SQLITE} END")
-    for when, row in (("INSERT", "new"), ("UPDATE", "new"), ("DELETE", "old")):
-        ddl.append(f"CREATE TRIGGER page_version_lots_{when.lower()} AFTER {when} ON lots BEGIN"
-                   f" UPDATE variants SET version = version + 1 WHERE id = {row}.variant_id; END")
+    for table in SIZE_PARTS:
+        for when, row in (("INSERT", "new"), ("UPDATE", "new"), ("DELETE", "old")):
+            ddl.append(f"CREATE TRIGGER page_version_{table}_{when.lower()} AFTER {when} ON {table} BEGIN"
+                       f" UPDATE variants SET version = version + 1 WHERE id = {row}.variant_id; END")
     for table in CATALOGUE_TABLES:
         for when in ("INSERT", "UPDATE", "DELETE"):
             ddl.append(f"CREATE TRIGGER page_version_catalogue_{table}_{when.lower()} AFTER {when} ON {table} BEGIN"
@@ -90,9 +94,10 @@ def _postgresql_ddl() -> list[str]:
         " PERFORM set_config('shop.catalogue_version_moved', 'yes', true); END IF; RETURN NULL; END $$",
         "CREATE TRIGGER page_version_products BEFORE UPDATE ON products FOR EACH ROW EXECUTE FUNCTION page_version_bump_row()",
         "CREATE TRIGGER page_version_variants BEFORE UPDATE ON variants FOR EACH ROW EXECUTE FUNCTION page_version_bump_row()",
-        "CREATE TRIGGER page_version_lots AFTER INSERT OR UPDATE OR DELETE ON lots"
-        " FOR EACH ROW EXECUTE FUNCTION page_version_bump_variant()",
     ]
+    for table in SIZE_PARTS:
+        ddl.append(f"CREATE TRIGGER page_version_{table} AFTER INSERT OR UPDATE OR DELETE ON {table}"
+                   " FOR EACH ROW EXECUTE FUNCTION page_version_bump_variant()")
     for table in SIZES_ADDED_OR_REMOVED:
         ddl.append(f"CREATE TRIGGER page_version_catalogue AFTER INSERT OR DELETE ON {table}"
                    " FOR EACH STATEMENT EXECUTE FUNCTION page_version_bump_catalogue()")

@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 from shop.accounts.models import SupplyItem, User
 from shop.cart.services import CartError, variants_by_id
 from shop.catalog.models import Variant
+from shop.catalog.volume import case_problem, unit_price, whole_cases
 from shop.extensions import db
 from shop.money import format_money
 
@@ -64,7 +65,7 @@ def add_many(cart: dict[int, int], wanted: list[Wanted], *, max_per_line: int, t
     """Add as much of each wanted line as stock and the per-line limit allow."""
     cart = dict(cart)
     report = AddReport()
-    variants = variants_by_id({w.variant_id for w in wanted}, with_sizes=True)
+    variants = variants_by_id({w.variant_id for w in wanted}, with_sizes=True, with_breaks=trade)
     for item in wanted:
         variant = variants.get(item.variant_id)
         if variant is None or not variant.product.published:
@@ -76,6 +77,13 @@ def add_many(cart: dict[int, int], wanted: list[Wanted], *, max_per_line: int, t
         if variant.stock_on_hand == 0:
             report.unavailable.append(f"{label} is out of stock, so it was not added.{_other_sizes(variant)}")
             continue
+        # A size sold in cases is never rounded for the buyer (up costs them more, down is not what they asked
+        # for): a quantity that is not whole cases is left out, and the report says which would do.
+        if case_problem(variant, item.quantity):
+            report.unavailable.append(f"{label} is sold in cases of {variant.case_quantity}, so {item.quantity} could not "
+                                      f"be added: choose a number of cases on its page.")
+            continue
+        room = whole_cases(variant, room)
         if room <= 0:
             report.short.append(f"{label}: you already have {in_cart} in your cart, as many as we can sell you now; none added.")
             continue
@@ -85,7 +93,7 @@ def add_many(cart: dict[int, int], wanted: list[Wanted], *, max_per_line: int, t
             report.short.append(f"{label}: only {take} of {item.quantity} added (that's all we have{' with what is already in your cart' if in_cart else ''}).")
         else:
             report.added.append(f"{take} × {label}")
-        price_now = variant.price_for(trade)
+        price_now = unit_price(variant, cart[variant.id], trade=trade).pence
         if item.was_price_pence is not None and item.was_price_pence != price_now:
             report.repriced.append(
                 f"{label} is now {format_money(price_now, currency)} each (you paid {format_money(item.was_price_pence, currency)})."
@@ -106,6 +114,9 @@ def add_strictly(cart: dict[int, int], wanted: list[Wanted], *, max_per_line: in
         total = new_cart.get(variant.id, 0) + item.quantity
         if item.quantity < 1 or total > max_per_line:
             problems[variant.id] = f"Choose from 1 to {max_per_line - cart.get(variant.id, 0)}."
+        elif case_problem(variant, total):
+            problems[variant.id] = f"Sold in cases of {variant.case_quantity}: enter a multiple of {variant.case_quantity}" + (
+                f" ({cart[variant.id]} already in your cart)." if variant.id in cart else ".")
         elif total > variant.stock_on_hand:
             problems[variant.id] = "Out of stock." if variant.stock_on_hand == 0 else f"Only {variant.stock_on_hand} left" + (
                 f" ({cart[variant.id]} already in your cart)." if variant.id in cart else ".")

@@ -1,7 +1,7 @@
 """page versions: products.version, variants.version, page_versions, and the triggers that move them
 
-Revision ID: 0019
-Revises: 0018
+Revision ID: 0020
+Revises: 0019
 Create Date: 2026-12-03 10:00:00
 
 The page cache keys each catalogue page by the versions of what it shows; the database moves them
@@ -17,8 +17,8 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = '0019'
-down_revision = '0018'
+revision = '0020'
+down_revision = '0019'
 branch_labels = None
 depends_on = None
 
@@ -26,6 +26,8 @@ CATALOGUE_TABLES = ("categories", "flags", "guides", "product_flags", "product_g
                     "delivery_zones", "delivery_zone_postcodes", "delivery_methods", "delivery_rates")
 LISTED_BY = ("published", "category_id", "for_home_care", "for_practice", "featured")
 SIZES_ADDED_OR_REMOVED = ("variants",)
+# Rows that belong to one size and show on its page: its lots, its trade volume prices.
+SIZE_PARTS = ("lots", "price_breaks")
 BUMP_CATALOGUE_SQLITE = ("INSERT OR IGNORE INTO page_versions (name, version) VALUES ('catalogue', 0);"
                          " UPDATE page_versions SET version = version + 1 WHERE name = 'catalogue';")
 
@@ -41,9 +43,10 @@ def sqlite_ddl() -> list[str]:
         for when in ("INSERT", "DELETE"):
             ddl.append(f"CREATE TRIGGER page_version_catalogue_{table}_{when.lower()} AFTER {when} ON {table} BEGIN"
                        f" {BUMP_CATALOGUE_SQLITE} END")
-    for when, row in (("INSERT", "new"), ("UPDATE", "new"), ("DELETE", "old")):
-        ddl.append(f"CREATE TRIGGER page_version_lots_{when.lower()} AFTER {when} ON lots BEGIN"
-                   f" UPDATE variants SET version = version + 1 WHERE id = {row}.variant_id; END")
+    for table in SIZE_PARTS:
+        for when, row in (("INSERT", "new"), ("UPDATE", "new"), ("DELETE", "old")):
+            ddl.append(f"CREATE TRIGGER page_version_{table}_{when.lower()} AFTER {when} ON {table} BEGIN"
+                       f" UPDATE variants SET version = version + 1 WHERE id = {row}.variant_id; END")
     for table in CATALOGUE_TABLES:
         for when in ("INSERT", "UPDATE", "DELETE"):
             ddl.append(f"CREATE TRIGGER page_version_catalogue_{table}_{when.lower()} AFTER {when} ON {table} BEGIN"
@@ -71,9 +74,10 @@ def postgresql_ddl() -> list[str]:
         " PERFORM set_config('shop.catalogue_version_moved', 'yes', true); END IF; RETURN NULL; END $$",
         "CREATE TRIGGER page_version_products BEFORE UPDATE ON products FOR EACH ROW EXECUTE FUNCTION page_version_bump_row()",
         "CREATE TRIGGER page_version_variants BEFORE UPDATE ON variants FOR EACH ROW EXECUTE FUNCTION page_version_bump_row()",
-        "CREATE TRIGGER page_version_lots AFTER INSERT OR UPDATE OR DELETE ON lots"
-        " FOR EACH ROW EXECUTE FUNCTION page_version_bump_variant()",
     ]
+    for table in SIZE_PARTS:
+        ddl.append(f"CREATE TRIGGER page_version_{table} AFTER INSERT OR UPDATE OR DELETE ON {table}"
+                   " FOR EACH ROW EXECUTE FUNCTION page_version_bump_variant()")
     for table in SIZES_ADDED_OR_REMOVED:
         ddl.append(f"CREATE TRIGGER page_version_catalogue AFTER INSERT OR DELETE ON {table}"
                    " FOR EACH STATEMENT EXECUTE FUNCTION page_version_bump_catalogue()")
@@ -104,8 +108,8 @@ def upgrade():
 def downgrade():
     bind = op.get_bind()
     if bind.dialect.name == "postgresql":
-        for table in ("products", "variants", "lots", *CATALOGUE_TABLES):
-            for name in ("page_version_products", "page_version_variants", "page_version_lots",
+        for table in ("products", "variants", *SIZE_PARTS, *CATALOGUE_TABLES):
+            for name in ("page_version_products", "page_version_variants", "page_version_lots", "page_version_price_breaks",
                          "page_version_catalogue", "page_version_catalogue_listed"):
                 op.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
         for function in ("page_version_bump_row", "page_version_bump_variant",

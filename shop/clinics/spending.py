@@ -169,6 +169,13 @@ def decide(owner: User, token: str, approve: bool, *, now: datetime | None = Non
     return approval
 
 
+def waiting_for(buyer: User) -> SpendingApproval | None:
+    """The buyer's latest request still waiting for a decision, if any."""
+    return db.session.scalars(select(SpendingApproval).where(
+        SpendingApproval.buyer_id == buyer.id, SpendingApproval.status == "waiting")
+        .order_by(SpendingApproval.id.desc()).limit(1)).first()
+
+
 def waiting_approvals(clinic_id: int) -> list[SpendingApproval]:
     return db.session.scalars(select(SpendingApproval).where(
         SpendingApproval.clinic_id == clinic_id, SpendingApproval.status == "waiting")

@@ -22,6 +22,7 @@ from shop.clinics.spending import (
     request_approval,
     usable_approval,
     waiting_approvals,
+    waiting_for,
 )
 from shop.clock import utcnow
 from shop.errors import found_or_404
@@ -234,8 +235,10 @@ def _clinic_in_the_cart():
             return None
         approval = usable_approval(current_user, session.get(APPROVAL))
         over = allowance.is_over_with(cart.total_pence)
+        waiting = waiting_for(current_user) if over else None
         return {"allowance": allowance, "over": over,
-                "approved": approval if over and covers(approval, cart_quantities(cart), cart.total_pence) else None}
+                "approved": approval if over and covers(approval, cart_quantities(cart), cart.total_pence) else None,
+                "waiting": waiting if waiting is not None and waiting.quantities == cart_quantities(cart) else None}
 
     return {"clinic_sites": sites, "clinic_site": chosen_site, "clinic_spending": spending}
 

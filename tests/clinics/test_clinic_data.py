@@ -73,3 +73,13 @@ def test_another_clinics_owner_reaches_none_of_its_members_invitations_sites_or_
     assert "Harbour Physio" not in client.get("/account/clinic").get_data(as_text=True)  # their own clinic's page
     assert db.session.scalar(select(ClinicMember.role).where(ClinicMember.id == member_id)) == "buyer"
     assert db.session.scalars(select(ClinicAddress.site_name)).all() == ["Leeds"]
+
+
+def test_the_demo_clinic_has_an_owner_a_buyer_with_a_limit_and_two_sites(app):
+    from shop.demo.clinic import BUYER, OWNER, load_demo_clinic
+
+    assert load_demo_clinic() and not load_demo_clinic()  # once
+    clinic = db.session.scalars(select(Clinic)).one()
+    assert clinic.is_approved and [(m.user.email, m.role, m.monthly_limit_pence) for m in clinic.members] == [
+        (OWNER, "owner", None), (BUYER, "buyer", 15000)]
+    assert [a.site_name for a in clinic.addresses] == ["Leeds clinic", "York clinic"]

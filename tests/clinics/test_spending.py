@@ -59,6 +59,7 @@ def test_an_order_over_the_limit_waits_for_the_owners_approval_then_checks_out(a
 
     for _ in range(2):  # asking twice for the same cart sends one email
         assert buyer.post("/account/clinic/ask-approval", data={"csrf_token": csrf_token(buyer)}).status_code == 303
+    assert "Waiting for approval" in buyer.get("/cart").get_data(as_text=True)
     request = db.session.scalars(select(Message).where(Message.kind == "clinic_approval_request")).one()
     assert request.recipient == "jo@harbour.example" and "Sam Buyer asks you to approve" in request.subject
     path = approval_path(app)

@@ -5,7 +5,7 @@ office can say who in the clinic changed what.
 """
 from sqlalchemy import func, select, update
 
-from shop.accounts.models import TradeAccount, User
+from shop.accounts.models import SupplyItem, TradeAccount, User
 from shop.audit.services import record_audit
 from shop.clinics.models import CLINIC_ROLES, Clinic, ClinicAddress, ClinicMember, SpendingApproval
 from shop.clock import utcnow
@@ -36,6 +36,12 @@ def open_clinic(account: TradeAccount) -> Clinic:
     user = account.user
     if user.clinic_membership is None:
         clinic.members.append(ClinicMember(user=user, role="owner"))
+        db.session.flush()
+        # The applicant's own supplies list becomes the clinic's (as migration 0021 did for owners then): a
+        # member sees the clinic's list, and would otherwise lose sight of theirs the moment they were approved.
+        taken = select(SupplyItem.variant_id).where(SupplyItem.clinic_id == clinic.id)
+        db.session.execute(update(SupplyItem).where(SupplyItem.user_id == user.id, SupplyItem.variant_id.not_in(taken))
+                           .values(clinic_id=clinic.id, user_id=None).execution_options(synchronize_session=False))
     db.session.flush()
     return clinic
 

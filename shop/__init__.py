@@ -98,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
     from shop.home import bp as home_bp
     from shop.checkout.views import bp as checkout_bp
     from shop.checkout.webhook import bp as webhook_bp
+    from shop.clinics.views import bp as clinics_bp
     from shop.guides.views import bp as guides_bp
     from shop.health import bp as health_bp
     from shop.legal.views import bp as legal_bp
@@ -107,7 +108,7 @@ def _register_blueprints(app: Flask) -> None:
     from shop.seo import bp as seo_bp
 
     for blueprint in (home_bp, catalog_bp, guides_bp, cart_bp, checkout_bp, webhook_bp, health_bp, accounts_bp, my_account_bp,
-                      reorder_bp, careplans_bp, legal_bp, seo_bp):
+                      reorder_bp, careplans_bp, clinics_bp, legal_bp, seo_bp):
         app.register_blueprint(blueprint)
     from shop.notices.views import bp as notices_bp
 

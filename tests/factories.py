@@ -157,3 +157,14 @@ def lot_line(sku, units, lot="LOT-A1", *, expires="", pao="24"):
     from shop.inventory.services import DeliveryLine
 
     return DeliveryLine(sku=sku, units=units, lot=lot, expires=expires, pao="" if expires else pao)
+
+
+def clinic_member(clinic, email=None, *, role="buyer", monthly_limit_pence=None, **user_fields):
+    """Someone on a clinic's team (as an accepted invitation leaves them), with a buyer's monthly limit if given."""
+    from shop.clinics.models import ClinicMember
+
+    person = user(email, **user_fields)
+    db.session.add(ClinicMember(clinic_id=clinic.id, user_id=person.id, role=role, monthly_limit_pence=monthly_limit_pence))
+    db.session.commit()
+    db.session.refresh(person)
+    return person

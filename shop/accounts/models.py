@@ -130,15 +130,19 @@ class TradeAccount(db.Model):
 
 
 class SupplyItem(db.Model):
-    """One line of a customer's supplies list: a size they reorder, and how many they usually take."""
+    """One line of a supplies list: a size reordered, and how many are usually taken. The list is a
+    customer's own (`user_id`) or, for a clinic's team, the clinic's (`clinic_id`), never both."""
 
     __tablename__ = "supply_items"
     __table_args__ = (
         UniqueConstraint("user_id", "variant_id"),
+        UniqueConstraint("clinic_id", "variant_id"),
         CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("(user_id IS NULL) <> (clinic_id IS NULL)", name="one_list"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    clinic_id: Mapped[int | None] = mapped_column(ForeignKey("clinics.id", ondelete="CASCADE"), index=True)
     variant_id: Mapped[int] = mapped_column(ForeignKey("variants.id", ondelete="CASCADE"))
     quantity: Mapped[int] = mapped_column(default=1)
     added_at: Mapped[datetime] = mapped_column(default=utcnow)

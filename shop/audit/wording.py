@@ -33,6 +33,16 @@ ACTIONS = {
     "account.erase": "Erased personal data",
     "account.export": "Exported personal data",
     "message.resend": "Sent an email again",
+    "clinic.invite": "Invited to a clinic",
+    "clinic.invite_revoke": "Withdrew a clinic invitation",
+    "clinic.join": "Joined a clinic",
+    "clinic.member": "Changed a clinic member",
+    "clinic.remove": "Removed from a clinic",
+    "clinic.site_add": "Added a clinic delivery address",
+    "clinic.site_remove": "Removed a clinic delivery address",
+    "clinic.approval_request": "Asked to go over a monthly limit",
+    "clinic.approve": "Approved an order over a limit",
+    "clinic.decline": "Declined an order over a limit",
 }
 
 LABELS = {
@@ -73,6 +83,8 @@ LABELS = {
     "changes": "Changes",
     "case_quantity": "Sold in cases of",
     "price_breaks": "Volume prices (trade)",
+    "monthly_limit_pence": "Monthly limit",
+    "spent_pence": "Spent this month",
 }
 LONG_TEXT = 120  # longer texts (descriptions, guide bodies) are summarised, not printed twice
 

@@ -14,6 +14,7 @@ from shop.cart.services import CartError, PlanDiscount
 from shop.careplans.models import CarePlan, CarePlanItem, new_plan_token
 from shop.catalog.models import Product, Variant
 from shop.catalog.volume import case_problem
+from shop.clinics.models import ClinicMember
 from shop.clock import utcnow
 from shop.extensions import db
 from shop.orders.models import Order
@@ -45,8 +46,18 @@ def _clean_title(title: str) -> str:
     return title
 
 
+def _written_by_team(user: User):
+    """A clinic's plans are its team's to see, use and edit (each still names its author); anyone
+    else's are their own. Read from the membership loaded on this request: a member who left sees none."""
+    membership = user.clinic_membership
+    if membership is None:
+        return CarePlan.practitioner_id == user.id
+    team = select(ClinicMember.user_id).where(ClinicMember.clinic_id == membership.clinic_id)
+    return CarePlan.practitioner_id.in_(team)
+
+
 def plans_of(user: User) -> list[tuple[CarePlan, int]]:
-    """The practitioner's plans, newest first, each with how many orders came from it."""
+    """The practitioner's (or their clinic's) plans, newest first, each with how many orders came from it."""
     orders = (
         select(Order.care_plan_id, func.count().label("n"))
         .where(Order.status.in_(PAYMENT_MADE), Order.care_plan_id.is_not(None))
@@ -56,8 +67,8 @@ def plans_of(user: User) -> list[tuple[CarePlan, int]]:
     rows = db.session.execute(
         select(CarePlan, func.coalesce(orders.c.n, 0))
         .outerjoin(orders, orders.c.care_plan_id == CarePlan.id)
-        .where(CarePlan.practitioner_id == user.id)
-        .options(selectinload(CarePlan.items))
+        .where(_written_by_team(user))
+        .options(selectinload(CarePlan.items), joinedload(CarePlan.practitioner))
         .order_by(CarePlan.is_template.desc(), CarePlan.updated_at.desc(), CarePlan.id.desc())
     ).all()
     return [(plan, count) for plan, count in rows]
@@ -70,9 +81,9 @@ def orders_from(plan: CarePlan) -> int:
 
 
 def plan_of(user: User, plan_id: int) -> CarePlan | None:
-    """The plan if this practitioner owns it; None for anyone else's (the view answers 404)."""
+    """The plan if this practitioner (or their clinic) has it; None for anyone else's (the view answers 404)."""
     return db.session.scalar(
-        select(CarePlan).where(CarePlan.id == plan_id, CarePlan.practitioner_id == user.id)
+        select(CarePlan).where(CarePlan.id == plan_id, _written_by_team(user))
         .options(selectinload(CarePlan.items).joinedload(CarePlanItem.variant).joinedload(Variant.product),
                  selectinload(CarePlan.guides))
     )

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from shop.cart.services import PricedCart
+from shop.clinics.spending import NeedsApproval, enforce_limit
 from shop.clock import utcnow
 from shop.extensions import db
 from shop.inventory.services import OutOfStock, hold_stock
@@ -54,8 +55,16 @@ def start_checkout(
     success_url: str,
     cancel_url_for,
     ordered_before: bool = False,
+    clinic_id: int | None = None,
+    approval_id: int | None = None,
+    ship_to=None,
+    now: datetime | None = None,
 ) -> CheckoutStarted:
     """Hold the stock and create the order in one transaction, then open a checkout session.
+
+    A clinic member's order is the clinic's (`clinic_id`): a buyer's monthly limit is checked in the
+    same transaction (NeedsApproval, or `approval_id` is spent on it), and `ship_to`, one of the
+    clinic's sites, is the delivery address, so the payment page asks for none.
 
     If the gateway fails, the order is cancelled and the hold released before the error
     reaches the buyer: nothing stays pending.
@@ -64,9 +73,14 @@ def start_checkout(
         raise CartNotReady("Please fix the items marked in your cart before checking out.")
     if cart.delivery is None:
         raise CartNotReady("Please enter your postcode and choose a delivery method before checking out.")
-    hold_until = utcnow() + timedelta(minutes=hold_minutes)
+    now = now or utcnow()
+    hold_until = now + timedelta(minutes=hold_minutes)
     order = _order_from_cart(cart, gateway.name, email=email, user_id=user_id, hold_until=hold_until)
-    _hold(order, cart, ordered_before=ordered_before)
+    order.clinic_id, order.created_at = clinic_id, now
+    if ship_to is not None and not order.is_collection:
+        order.ship_name, order.ship_line1, order.ship_line2 = ship_to.recipient, ship_to.line1, ship_to.line2
+        order.ship_city, order.ship_postcode, order.ship_country = ship_to.city, ship_to.postcode, "GB"
+    _hold(order, cart, ordered_before=ordered_before, approval_id=approval_id, now=now)
     request = _gateway_request(order, success_url=success_url,
                                cancel_url=cancel_url_for(order.token), email=email)
     session = _open_session(order, gateway, request)
@@ -121,19 +135,21 @@ def _delivery_snapshot(cart: PricedCart) -> dict:
             "delivery_estimate": chosen.estimate, "parcel_weight_grams": cart.weight_grams}
 
 
-def _hold(order: Order, cart: PricedCart, *, ordered_before: bool) -> None:
-    """Create the order, hold its stock and reserve its code's use in one transaction; OutOfStock or
-    CodeRefused (the last use went to someone else) leaves nothing behind."""
+def _hold(order: Order, cart: PricedCart, *, ordered_before: bool, approval_id: int | None = None,
+          now: datetime | None = None) -> None:
+    """Create the order, hold its stock and reserve its code's use in one transaction; OutOfStock,
+    CodeRefused (the last use went to someone else) or NeedsApproval leaves nothing behind."""
     try:
         db.session.add(order)
         db.session.flush()
+        enforce_limit(order, approval_id=approval_id, now=now or utcnow())
         hold_stock(order.quantities, order_id=order.id)
         if cart.code is not None:
             reserve_code_use(cart.code.code_id, order_id=order.id, user_id=order.user_id, email=order.email,
                              discount_pence=cart.code_discount_pence + cart.delivery_discount_pence,
                              ordered_before=ordered_before)
         db.session.commit()
-    except (OutOfStock, CodeRefused):
+    except (OutOfStock, CodeRefused, NeedsApproval):
         db.session.rollback()
         raise
 
@@ -159,7 +175,8 @@ def _gateway_request(order: Order, *, success_url: str, cancel_url: str, email) 
         discount_name=order.discount_code or "",
         shipping_min_days=order.delivery_min_days,
         shipping_max_days=order.delivery_max_days,
-        collect_address=not order.is_collection,  # click & collect: nothing to post, so no address asked
+        # Click & collect has nothing to post, and a clinic's site is already the address: none asked.
+        collect_address=not order.is_collection and not order.ship_line1,
         postcode=order.delivery_postcode,
         success_url=success_url,
         cancel_url=cancel_url,

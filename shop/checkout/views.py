@@ -6,6 +6,8 @@ from shop.cart.session import current_buyer, current_cart, has_plan, priced_curr
 from shop.cart.views import render_cart  # checkout's refusals are shown on the cart page
 from shop.careplans.services import remembered_plan
 from shop.checkout.services import CartNotReady, cancel_checkout, fulfil_checkout, start_checkout
+from shop.clinics.spending import NeedsApproval
+from shop.clinics.views import APPROVAL, chosen_site
 from shop.inventory.services import OutOfStock
 from shop.offers.services import CodeRefused
 from shop.orders.services import OrderNotFound, guides_for, order_by_token
@@ -36,6 +38,7 @@ def start():
     if not form.validate():
         return render_cart(["Your session expired. Please try again."], 400)
     cart = priced_current_cart()
+    membership = current_user.clinic_membership if current_user.is_authenticated else None
     try:
         started = start_checkout(
             cart,
@@ -46,10 +49,15 @@ def start():
             success_url=url_for("checkout.success", _external=True) + "?session_id={CHECKOUT_SESSION_ID}",
             cancel_url_for=lambda token: url_for("checkout.cancel", order=token, _external=True),
             ordered_before=current_buyer().ordered_before,
+            clinic_id=membership.clinic_id if membership is not None else None,
+            approval_id=session.get(APPROVAL) if membership is not None else None,
+            ship_to=chosen_site(cart),
         )
     except CartNotReady as error:  # refused before anything was written: the cart is as priced
         return render_cart([str(error)], 409, cart=cart)
     except CodeRefused as error:
+        return render_cart([str(error)], 409)
+    except NeedsApproval as error:  # over the buyer's monthly limit: the cart offers to ask the owner
         return render_cart([str(error)], 409)
     except OutOfStock as error:  # priced again: the stock it shows has just changed
         return render_cart([f"Sorry, some items sold out while you were shopping: {error}."], 409)

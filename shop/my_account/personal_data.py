@@ -14,7 +14,7 @@ from shop.accounts.models import RecoveryCode, SupplyItem, User
 from shop.audit.models import AuditEntry
 from shop.audit.services import record_audit
 from shop.careplans.models import CarePlan
-from shop.clinics.models import Clinic, ClinicMember
+from shop.clinics.models import Clinic, ClinicAddress, ClinicInvitation, ClinicMember, SpendingApproval
 from shop.clock import utcnow
 from shop.csvsafe import cell
 from shop.extensions import db
@@ -100,6 +100,7 @@ def personal_data(email: str, now=None) -> dict:
             {"sku": item.variant.sku, "product": item.variant.product.name, "size": item.variant.size_label,
              "quantity": item.quantity, "added_at": _when(item.added_at)} for item in _supplies(user)],
         "care_plans_written": _care_plans(user) if user is not None else [],
+        "clinic": _clinic(email, user),
         "email_subscriptions": {
             "back_in_stock": [{"sku": r.variant.sku, "product": r.variant.product.name, "since": _when(r.created_at)}
                               for r in db.session.scalars(select(BackInStockRequest).where(
@@ -110,6 +111,24 @@ def personal_data(email: str, now=None) -> dict:
         },
         "messages_sent": [{"at": _when(m.created_at), "sent_at": _when(m.sent_at), "status": m.status, "kind": m.kind,
                            "subject": m.subject, "text": m.text_body} for m in messages],
+    }
+
+
+def _clinic(email: str, user: User | None) -> dict:
+    """Their place in a clinic, the invitations sent to them, and the orders over their limit they asked to place."""
+    membership = user.clinic_membership if user is not None else None
+    invitations = db.session.scalars(select(ClinicInvitation).where(ClinicInvitation.email == email)
+                                     .order_by(ClinicInvitation.id)).all()
+    approvals = [] if user is None else db.session.scalars(
+        select(SpendingApproval).where(SpendingApproval.buyer_id == user.id).order_by(SpendingApproval.id)).all()
+    return {
+        "membership": None if membership is None else {
+            "clinic": membership.clinic.name, "role": membership.role, "joined_at": _when(membership.joined_at),
+            "monthly_limit_pence": membership.monthly_limit_pence},
+        "invitations_received": [{"clinic": i.clinic.name, "role": i.role, "sent_at": _when(i.created_at),
+                                  "accepted_at": _when(i.accepted_at), "revoked_at": _when(i.revoked_at)} for i in invitations],
+        "approvals_asked": [{"asked_at": _when(a.requested_at), "total_pence": a.total_pence, "status": a.status,
+                             "decided_at": _when(a.decided_at), "lines": a.cart["lines"]} for a in approvals],
     }
 
 
@@ -211,10 +230,20 @@ def _remove_what_the_account_holds(user: User) -> None:
             db.session.delete(plan)
     for model in (SupplyItem, RecoveryCode, BackInStockRequest, RefillReminderChoice, RefillReminder, ClinicMember):
         db.session.execute(delete(model).where(model.user_id == user.id))
+    # What they did in a clinic stays the clinic's (an invitation sent, an order approved), unnamed;
+    # what was about them (invitations to their address, their requests over their limit) goes.
+    db.session.execute(delete(SpendingApproval).where(SpendingApproval.buyer_id == user.id))
+    db.session.execute(update(SpendingApproval).where(SpendingApproval.decided_by_id == user.id).values(decided_by_id=None))
+    db.session.execute(delete(ClinicInvitation).where(ClinicInvitation.email == user.email))
+    db.session.execute(update(ClinicInvitation).where(ClinicInvitation.invited_by_id == user.id).values(invited_by_id=None))
     if user.trade_account is not None:
-        # An owner who leaves closes the clinic: its staff bought on the owner's trade account.
+        # An owner who leaves closes the clinic: its staff bought on the owner's trade account. Its orders
+        # stay (tax records), no longer the clinic's; SQLite here enforces no ON DELETE, so each table is told.
         clinics = select(Clinic.id).where(Clinic.trade_account_id == user.trade_account.id).scalar_subquery()
-        db.session.execute(delete(ClinicMember).where(ClinicMember.clinic_id.in_(clinics)))
+        db.session.execute(update(Order).where(Order.clinic_id.in_(clinics)).values(clinic_id=None)
+                           .execution_options(synchronize_session=False))
+        for model in (ClinicMember, ClinicInvitation, ClinicAddress, SpendingApproval, SupplyItem):
+            db.session.execute(delete(model).where(model.clinic_id.in_(clinics)))
         db.session.execute(delete(Clinic).where(Clinic.trade_account_id == user.trade_account.id))
 
 

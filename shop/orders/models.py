@@ -49,6 +49,8 @@ class Order(db.Model):
     status: Mapped[str] = mapped_column(String(30), default=OrderStatus.PENDING_PAYMENT)
     email: Mapped[str | None] = mapped_column(String(254), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    # The clinic a member placed it for (shop/clinics): its whole team sees it; `user_id` says who placed it.
+    clinic_id: Mapped[int | None] = mapped_column(ForeignKey("clinics.id", ondelete="SET NULL"), index=True)
     currency: Mapped[str] = mapped_column(String(3))
     subtotal_pence: Mapped[int]
     shipping_pence: Mapped[int]
@@ -109,6 +111,7 @@ class Order(db.Model):
         secondary=order_plan_guides, order_by="Guide.title"
     )
     user: Mapped["User | None"] = relationship()  # noqa: F821 - defined in shop.accounts
+    clinic: Mapped["Clinic | None"] = relationship()  # noqa: F821 - defined in shop.clinics
 
     @property
     def number(self) -> str:
@@ -125,6 +128,8 @@ class Order(db.Model):
     @property
     def trade_clinic(self) -> str:
         """The clinic a trade order was bought for, for its receipt ("" for retail orders)."""
+        if self.pricing == "trade" and self.clinic is not None:
+            return self.clinic.name
         account = self.user.trade_account if self.pricing == "trade" and self.user is not None else None
         return account.clinic_name if account is not None else ""
 

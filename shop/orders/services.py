@@ -118,7 +118,8 @@ def delivery_mismatches(order: Order, session: CheckoutSession) -> list[str]:
     rate paid for a Shetland address is never shipped at a loss without someone deciding."""
     if order.is_collection or not order.delivery_zone_code:
         return []
-    collected = session.shipping.postal_code
+    # A clinic's site was the address given (nothing collected at the payment page).
+    collected = session.shipping.postal_code or order.ship_postcode
     zone = zone_code_of(collected) if collected else None
     if zone == order.delivery_zone_code:
         return []

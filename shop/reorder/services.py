@@ -127,9 +127,24 @@ def add_strictly(cart: dict[int, int], wanted: list[Wanted], *, max_per_line: in
 
 # --- the supplies list ----------------------------------------------------------------------
 
+def _list_of(user: User):
+    """A clinic member's list is the clinic's, shared by its team; anyone else's is their own."""
+    membership = user.clinic_membership
+    if membership is not None:
+        return SupplyItem.clinic_id == membership.clinic_id
+    return SupplyItem.user_id == user.id
+
+
+def _new_line(user: User, variant_id: int, quantity: int) -> SupplyItem:
+    membership = user.clinic_membership
+    if membership is not None:
+        return SupplyItem(clinic_id=membership.clinic_id, variant_id=variant_id, quantity=quantity)
+    return SupplyItem(user_id=user.id, variant_id=variant_id, quantity=quantity)
+
+
 def supplies_of(user: User) -> list[SupplyItem]:
     return db.session.scalars(
-        select(SupplyItem).where(SupplyItem.user_id == user.id)
+        select(SupplyItem).where(_list_of(user))
         .options(joinedload(SupplyItem.variant).joinedload(Variant.product))
         .order_by(SupplyItem.added_at, SupplyItem.id)
     ).all()
@@ -138,7 +153,7 @@ def supplies_of(user: User) -> list[SupplyItem]:
 def save_to_supplies(user: User, items: list[Wanted], *, max_per_line: int) -> int:
     """Add sizes to the list (a size already there keeps one line, with the larger usual quantity)."""
     variants = variants_by_id({w.variant_id for w in items})
-    existing = {s.variant_id: s for s in db.session.scalars(select(SupplyItem).where(SupplyItem.user_id == user.id))}
+    existing = {s.variant_id: s for s in db.session.scalars(select(SupplyItem).where(_list_of(user)))}
     saved = 0
     for item in items:
         variant = variants.get(item.variant_id)
@@ -148,7 +163,7 @@ def save_to_supplies(user: User, items: list[Wanted], *, max_per_line: int) -> i
             raise CartError(f"Choose a usual quantity from 1 to {max_per_line}.")
         line = existing.get(variant.id)
         if line is None:
-            line = SupplyItem(user_id=user.id, variant_id=variant.id, quantity=item.quantity)
+            line = _new_line(user, variant.id, item.quantity)
             db.session.add(line)
             existing[variant.id] = line
         else:
@@ -159,7 +174,7 @@ def save_to_supplies(user: User, items: list[Wanted], *, max_per_line: int) -> i
 
 
 def set_supply_quantity(user: User, item_id: int, quantity: int, *, max_per_line: int) -> SupplyItem:
-    line = db.session.scalar(select(SupplyItem).where(SupplyItem.id == item_id, SupplyItem.user_id == user.id))
+    line = db.session.scalar(select(SupplyItem).where(SupplyItem.id == item_id, _list_of(user)))
     if line is None:
         raise CartError("That item is not on your supplies list.")
     if not 1 <= quantity <= max_per_line:
@@ -170,7 +185,7 @@ def set_supply_quantity(user: User, item_id: int, quantity: int, *, max_per_line
 
 
 def remove_supply(user: User, item_id: int) -> None:
-    line = db.session.scalar(select(SupplyItem).where(SupplyItem.id == item_id, SupplyItem.user_id == user.id))
+    line = db.session.scalar(select(SupplyItem).where(SupplyItem.id == item_id, _list_of(user)))
     if line is None:
         raise CartError("That item is not on your supplies list.")
     db.session.delete(line)

@@ -3,6 +3,7 @@ from shop.accounts.services import decide_trade
 from shop.accounts.backoffice import suspend_trade
 from shop.clinics.models import Clinic, ClinicMember
 from shop.extensions import db
+from shop.reorder.services import Wanted, save_to_supplies, supplies_of
 from tests import factories as make
 from tests.factories import PASSWORD
 from tests.helpers import sign_in
@@ -11,6 +12,8 @@ from tests.helpers import sign_in
 def test_approving_an_application_opens_a_clinic_owned_by_the_applicant(app):
     jo = make.user("jo@clinic.example", trade_status="pending", clinic_name="Harbour Physio")
     assert jo.clinic is None and not jo.is_trade
+    oil = make.product("Grapeseed Oil", sizes=((100, 1000, 20),))
+    save_to_supplies(jo, [Wanted(oil.variants[0].id, 4)], max_per_line=99)
 
     with app.test_request_context():  # the approval email links to the practice catalogue
         decide_trade("jo@clinic.example", approve=True)
@@ -18,6 +21,7 @@ def test_approving_an_application_opens_a_clinic_owned_by_the_applicant(app):
     assert jo.clinic.name == "Harbour Physio"
     assert [(m.user.email, m.role) for m in jo.clinic.members] == [("jo@clinic.example", "owner")]
     assert jo.is_trade
+    assert [(i.variant_id, i.quantity) for i in supplies_of(jo)] == [(oil.variants[0].id, 4)]  # her list is the clinic's now
 
 
 def test_reinstating_a_suspended_account_keeps_its_clinic_and_members(app):

@@ -36,7 +36,7 @@ def test_quick_order_supplies_and_care_plans_fit_a_phone(app, live_server, phone
     jo = make.user("jo@clinic.example", trade_status="approved", name="Jo Physio", clinic_name="Harbour Physio")
     sizes = db.session.scalars(select(Variant).order_by(Variant.id).limit(4)).all()
     for v in sizes:
-        db.session.add(SupplyItem(user_id=jo.id, variant_id=v.id, quantity=3))
+        db.session.add(SupplyItem(clinic_id=jo.clinic.id, variant_id=v.id, quantity=3))  # an owner's list is the clinic's
     plan = CarePlan(practitioner_id=jo.id, title="Post-op knee rehabilitation, weeks 1 to 6", is_template=True,
                     items=[CarePlanItem(variant_id=v.id, quantity=2, note="Twice daily.", position=n) for n, v in enumerate(sizes)])
     db.session.add(plan)

@@ -1,4 +1,5 @@
 """An admin in a real browser: receives a delivery, sees the shop's stock rise, refunds part of an order."""
+from playwright.sync_api import expect
 import pytest
 
 from shop.extensions import db
@@ -27,7 +28,7 @@ def test_admin_receives_stock_and_refunds_part_of_an_order(app, live_server, pag
     page.locator("main").get_by_role("button", name="Sign in").click()
     pass_code_in_browser(page, admin)  # and the code from the authenticator app
     page.get_by_role("link", name="Back office").click()
-    assert page.locator("h1").inner_text() == "Back office"
+    expect(page.locator("h1")).to_have_text("Back office", use_inner_text=True)
 
     # Receive a delivery of 3.
     page.get_by_role("link", name="Receive a delivery").first.click()
@@ -50,9 +51,9 @@ def test_admin_receives_stock_and_refunds_part_of_an_order(app, live_server, pag
     page.get_by_label("Amount to refund (£)").fill("5.00")
     page.get_by_label("Note (for our records)").fill("lid cracked")
     page.get_by_role("button", name="Refund…").click()
-    assert page.locator("h1").inner_text() == f"Refund £5.00 on order {order.number}?"
+    expect(page.locator("h1")).to_have_text(f"Refund £5.00 on order {order.number}?", use_inner_text=True)
     page.get_by_role("button", name="Refund £5.00").click()
     assert f"Refunded £5.00 on order {order.number}." in page.locator(".flashes").inner_text()
-    assert page.locator("#refunded-total").inner_text() == "£5.00"
+    expect(page.locator("#refunded-total")).to_have_text("£5.00", use_inner_text=True)
     assert "Up to £25.00 can still be refunded" in page.locator("main").inner_text()
     assert page.console_errors == []

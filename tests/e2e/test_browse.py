@@ -1,4 +1,5 @@
 """A shopper in a real browser: from the home page to a product, through filters and a guide."""
+from playwright.sync_api import expect
 import pytest
 
 pytestmark = pytest.mark.e2e
@@ -7,7 +8,7 @@ pytestmark = pytest.mark.e2e
 def test_browse_filter_and_open_a_product(live_server, page, demo):
     page.goto(live_server + "/")
     page.get_by_role("link", name="Massage oils").first.click()
-    assert page.locator("h1").inner_text() == "Massage oils"
+    expect(page.locator("h1")).to_have_text("Massage oils", use_inner_text=True)
 
     page.get_by_label("Nut-free").check()
     page.get_by_role("button", name="Show products").click()
@@ -17,7 +18,7 @@ def test_browse_filter_and_open_a_product(live_server, page, demo):
     assert "Sweet Almond Massage Oil" not in cards  # almond is a tree nut
 
     page.get_by_role("link", name="Grapeseed Massage Oil").click()
-    assert page.locator("h1").inner_text() == "Grapeseed Massage Oil"
+    expect(page.locator("h1")).to_have_text("Grapeseed Massage Oil", use_inner_text=True)
     assert page.get_by_text("per 100 ml").count() >= 3
     sold_out = page.locator(".size-option.is-unavailable input")
     for i in range(sold_out.count()):
@@ -33,7 +34,7 @@ def test_search_from_the_header_then_follow_a_guide_back_to_a_product(live_serve
 
     page.goto(live_server + "/guides/patch-testing-and-allergies")
     page.locator(".prose").get_by_role("link", name="Sweet Almond Massage Oil").click()
-    assert page.locator("h1").inner_text() == "Sweet Almond Massage Oil"
+    expect(page.locator("h1")).to_have_text("Sweet Almond Massage Oil", use_inner_text=True)
     assert "Tree nuts" in page.locator("#safety").inner_text()
 
 

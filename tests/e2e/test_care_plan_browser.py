@@ -1,4 +1,5 @@
 """A patient opens a care plan link, ticks the cautions, buys through the Stripe double; the practitioner sees one order."""
+from playwright.sync_api import expect
 import pytest
 from sqlalchemy import select
 
@@ -36,7 +37,7 @@ def test_patient_buys_a_care_plan_and_the_practitioner_sees_one_order(app, live_
     failures = []
     page.on("response", lambda r: failures.append((r.url, r.status)) if r.status >= 400 and r.url.startswith(live_server) else None)
     page.goto(f"{live_server}/plan/{plan.token}")
-    assert page.locator("h1").inner_text() == "Lower back, weeks 1–4"
+    expect(page.locator("h1")).to_have_text("Lower back, weeks 1–4", use_inner_text=True)
     assert "Harbour Physio" in page.locator(".lead").inner_text()
     assert "massage twice daily" in page.locator(".plan-note").inner_text()
     page.get_by_role("button", name="Add the plan to my cart").click()

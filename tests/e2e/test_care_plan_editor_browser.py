@@ -1,4 +1,5 @@
 """A practitioner edits a care plan in a real browser: one save keeps everything typed; revoking is asked first."""
+from playwright.sync_api import expect
 import pytest
 from sqlalchemy import select
 
@@ -16,7 +17,7 @@ def sign_in(page, live_server, email="jo@clinic.example"):
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    assert page.locator("h1").inner_text() == "Your account"
+    expect(page.locator("h1")).to_have_text("Your account", use_inner_text=True)
 
 
 @pytest.fixture
@@ -66,7 +67,7 @@ def test_revoking_a_link_asks_first_and_can_be_undone(app, live_server, page, pl
     sign_in(page, live_server)
     page.goto(f"{live_server}/plans/{plan.id}")
     page.get_by_role("button", name="Revoke this link").click()
-    assert page.locator("h1").inner_text() == "Revoke the link to “Lower back, weeks 1–4”?"
+    expect(page.locator("h1")).to_have_text("Revoke the link to “Lower back, weeks 1–4”?", use_inner_text=True)
     assert "printed or shared QR code" in page.locator("main").inner_text()
     page.get_by_role("link", name="Keep the link").click()
     assert saved(plan).is_live and page.locator(".qr").is_visible()
@@ -90,4 +91,4 @@ def test_copying_a_plan_that_is_not_a_template_says_so_and_titles_the_copy(app, 
     page.get_by_role("button", name="Copy for another patient").click()
     flash = page.locator(".flashes").inner_text()
     assert "template" not in flash and "copied from “Lower back, weeks 1–4”" in flash
-    assert page.locator("h1").inner_text() == "Lower back, weeks 1–4 (copy)"
+    expect(page.locator("h1")).to_have_text("Lower back, weeks 1–4 (copy)", use_inner_text=True)

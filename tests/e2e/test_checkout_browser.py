@@ -1,4 +1,5 @@
 """Buying in a real browser: product page, cart, payment page, and back to the shop."""
+from playwright.sync_api import expect
 import re
 
 import pytest
@@ -26,7 +27,7 @@ def add_grapeseed_to_cart(page, live_server, quantity="2"):
     page.get_by_label("Quantity").fill(quantity)
     page.get_by_role("button", name="Add to cart").click()
     assert page.url.endswith("/cart")
-    assert page.locator(".cart-count").inner_text() == quantity
+    expect(page.locator(".cart-count")).to_have_text(quantity, use_inner_text=True)
     assert "Grapeseed Massage Oil" in page.locator(".cart-lines").inner_text()
 
 
@@ -47,8 +48,8 @@ class TestDemoGateway:
 
         assert "/checkout/success" in page.url
         assert "is confirmed" in page.locator("h1").inner_text()
-        assert page.locator(".status-paid").inner_text() == "Paid"
-        assert page.locator(".cart-count").inner_text() == "0"
+        expect(page.locator(".status-paid")).to_have_text("Paid", use_inner_text=True)
+        expect(page.locator(".cart-count")).to_have_text("0", use_inner_text=True)
         order = only_order()
         assert order.status == "paid"
         assert stock_of(variant_of("OIL-GRP-0100").id) == before - 2
@@ -65,7 +66,7 @@ class TestDemoGateway:
         page.get_by_role("button", name="Cancel and return to your cart").click()
         assert page.url.endswith("/cart")
         assert "Everything is still in your cart" in page.locator(".flashes").inner_text()
-        assert page.locator(".cart-count").inner_text() == "2"
+        expect(page.locator(".cart-count")).to_have_text("2", use_inner_text=True)
         assert stock_of(variant_of("OIL-GRP-0100").id) == before
         assert only_order().status == "cancelled"
 
@@ -107,7 +108,7 @@ class TestStripeDouble:
         page.get_by_role("button", name="Checkout").click()
         page.locator("#cancel").click()
         assert page.url.endswith("/cart")
-        assert page.locator(".cart-count").inner_text() == "2"
+        expect(page.locator(".cart-count")).to_have_text("2", use_inner_text=True)
         order = only_order()
         assert order.status == "cancelled"
         assert double.sessions[order.checkout_session_id]["status"] == "expired"

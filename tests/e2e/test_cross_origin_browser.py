@@ -1,5 +1,6 @@
 """A real browser posting a form to the shop from another site is refused, even with a valid token;
 the same form on the shop's own page works."""
+from playwright.sync_api import expect
 import re
 
 import pytest
@@ -24,11 +25,11 @@ def test_a_form_on_another_site_cannot_add_to_the_cart(live_server, page, app):
     page.goto(ELSEWHERE)
     with page.expect_navigation():
         page.get_by_role("button", name="Win a prize").click()
-    assert page.locator("h1").inner_text() == "We didn't accept that form"
+    expect(page.locator("h1")).to_have_text("We didn't accept that form", use_inner_text=True)
     assert "nothing was changed" in page.locator(".lead").inner_text()
 
     page.goto(live_server + "/products/" + variant.product.slug)
-    assert page.locator(".cart-count").inner_text() == "0"
+    expect(page.locator(".cart-count")).to_have_text("0", use_inner_text=True)
     page.get_by_role("button", name="Add to cart").click()  # the shop's own form: same-origin
     page.wait_for_url(re.compile(r"/(cart|products/)"))
-    assert page.locator(".cart-count").inner_text() == "1"
+    expect(page.locator(".cart-count")).to_have_text("1", use_inner_text=True)

@@ -1,4 +1,5 @@
 """A physiotherapist in a real browser: registers, applies, is approved, reorders at trade prices and pays."""
+from playwright.sync_api import expect
 import re
 from datetime import timedelta
 
@@ -30,10 +31,10 @@ def test_practitioner_applies_is_approved_and_reorders_at_trade_prices(app, live
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password again").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
-    assert page.locator("h1").inner_text() == "Check your email"
+    expect(page.locator("h1")).to_have_text("Check your email", use_inner_text=True)
     [confirm] = links_in_outbox(app, "/account/verify/")
     page.goto(live_server + confirm)
-    assert page.locator("h1").inner_text() == "Your account"
+    expect(page.locator("h1")).to_have_text("Your account", use_inner_text=True)
 
     # Apply for a trade account.
     page.get_by_role("link", name="Apply for a trade account").first.click()

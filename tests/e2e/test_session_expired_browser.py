@@ -1,4 +1,5 @@
 """Signed out in another tab while on the payment page: plain words, the order stays payable, cancel gives the cart back."""
+from playwright.sync_api import expect
 import re
 
 import pytest
@@ -48,7 +49,7 @@ def test_signed_out_in_another_tab_then_pay_then_cancel(app, live_server, page, 
     page.get_by_role("button", name="Cancel and return to your cart").click()
     assert page.url.endswith("/cart")
     assert "Everything is still in your cart" in page.locator(".flashes").inner_text()
-    assert page.locator(".cart-count").inner_text() == "2"
+    expect(page.locator(".cart-count")).to_have_text("2", use_inner_text=True)
     db.session.expire_all()
     assert db.session.scalars(select(Order)).one().status == "cancelled"
     assert stock_of(oil.id) == before

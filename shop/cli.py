@@ -14,9 +14,13 @@ def _links_to_the_shop():
 @shop_cli.command("seed-demo")
 @click.option("--reset", is_flag=True, help="Delete the catalogue and guides first, then load them again.")
 def seed_demo(reset):
-    """Load the demo catalogue and care guides (does nothing when products exist)."""
+    """Load the demo catalogue and care guides (does nothing when products exist), and a demo clinic on 30-day terms."""
+    from shop.demo.clinic import BUYER_EMAIL, DEMO_CLINIC_PASSWORD, OWNER_EMAIL, load_demo_clinic
     from shop.demo.loader import load_demo
 
+    if load_demo_clinic():
+        click.echo(f"Demo clinic on 30-day terms: sign in as {OWNER_EMAIL} or {BUYER_EMAIL}, password "
+                   f"'{DEMO_CLINIC_PASSWORD}'.")
     result = load_demo(reset=reset)
     if result.skipped:
         click.echo("Products already exist; nothing loaded (use --reset to reload).")

@@ -72,7 +72,8 @@ class Invoice(db.Model):
     attempts: Mapped[int] = mapped_column(default=0)  # tries at creating it at the gateway
     last_error: Mapped[str] = mapped_column(Text, default="")
 
-    order: Mapped[Order] = relationship(backref=backref("invoice", uselist=False, lazy="select"))
+    # Joined: every page that shows an order shows its invoice too, without a query of its own.
+    order: Mapped[Order] = relationship(backref=backref("invoice", uselist=False, lazy="joined"))
     clinic: Mapped[Clinic | None] = relationship()
 
     def is_overdue(self, now: datetime) -> bool:

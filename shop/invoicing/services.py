@@ -8,7 +8,7 @@ clinic's lock in the transaction that takes the stock, where the answer is final
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from shop.clinics.models import Clinic
 from shop.extensions import db
@@ -60,13 +60,13 @@ class Standing:
         return ""
 
 
-def standing_of(clinic_id: int, now: datetime) -> Standing:
-    terms = db.session.scalar(select(PaymentTerms).where(PaymentTerms.clinic_id == clinic_id))
-    owed = db.session.scalar(select(func.coalesce(func.sum(Invoice.amount_pence), 0))
-                             .where(Invoice.clinic_id == clinic_id, Invoice.status.in_(UNPAID)))
-    overdue = db.session.scalars(select(Invoice).where(Invoice.clinic_id == clinic_id, Invoice.status.in_(UNPAID),
-                                                       Invoice.due_at < now).order_by(Invoice.due_at)).all()
-    return Standing(terms, int(owed), list(overdue))
+def standing_of(clinic_id: int, now: datetime, terms: PaymentTerms | None = None) -> Standing:
+    """Two queries: the terms (unless given), and the unpaid invoices (a clinic has few at a time)."""
+    if terms is None:
+        terms = db.session.scalar(select(PaymentTerms).where(PaymentTerms.clinic_id == clinic_id))
+    unpaid = db.session.scalars(select(Invoice).where(Invoice.clinic_id == clinic_id, Invoice.status.in_(UNPAID))
+                                .order_by(Invoice.due_at)).all()
+    return Standing(terms, sum(i.amount_pence for i in unpaid), [i for i in unpaid if i.due_at < now])
 
 
 def lock_terms(clinic_id: int) -> PaymentTerms | None:
@@ -112,9 +112,10 @@ def on_account_offer(user, amount_pence: int, now: datetime) -> Offer | None:
     clinic = getattr(user, "clinic", None) if getattr(user, "is_authenticated", False) else None
     if clinic is None:
         return None
-    standing = standing_of(clinic.id, now)
-    if standing.terms is None or not standing.terms.granted:
-        return None
+    terms = db.session.scalar(select(PaymentTerms).where(PaymentTerms.clinic_id == clinic.id))
+    if terms is None or not terms.granted:
+        return None  # one query for the members of clinics without terms
+    standing = standing_of(clinic.id, now, terms)
     return Offer(standing.days, standing.refusal(amount_pence), standing.remaining_pence)
 
 

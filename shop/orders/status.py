@@ -24,9 +24,11 @@ STOCK_HELD = (OrderStatus.PENDING_PAYMENT, OrderStatus.PAYMENT_PROCESSING)
 HOLD_RELEASED = (OrderStatus.CANCELLED, OrderStatus.EXPIRED, OrderStatus.PAYMENT_FAILED)
 # Money was taken: these can be refunded and count as takings.
 MONEY_TAKEN = (OrderStatus.PAID, OrderStatus.NEEDS_REVIEW)
+# Stock sold, money owed: a clinic's order on account, its invoice not paid yet.
+OWED = (OrderStatus.ON_ACCOUNT,)
 # The goods are the buyer's: paid, or bought on account (shipped before its invoice is paid). A recall
 # reaches these buyers.
-GOODS_SOLD = MONEY_TAKEN + (OrderStatus.ON_ACCOUNT,)
+GOODS_SOLD = MONEY_TAKEN + OWED
 # Ready to be packed and posted: paid, or confirmed on a clinic's payment terms.
 SHIPPABLE = (OrderStatus.PAID, OrderStatus.ON_ACCOUNT)
 # The buyer has paid: the money was taken, or a delayed payment is on its way, or the clinic owes it on

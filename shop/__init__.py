@@ -70,6 +70,7 @@ def _import_models():
     import shop.delivery.models  # noqa: F401
     import shop.guides.models  # noqa: F401
     import shop.inventory.models  # noqa: F401
+    import shop.invoicing.models  # noqa: F401
     import shop.recalls.models  # noqa: F401
     import shop.messages.models  # noqa: F401
     import shop.notices.models  # noqa: F401
@@ -101,6 +102,7 @@ def _register_blueprints(app: Flask) -> None:
     from shop.clinics.views import bp as clinics_bp
     from shop.guides.views import bp as guides_bp
     from shop.health import bp as health_bp
+    from shop.invoicing.views import bp as invoicing_bp
     from shop.legal.views import bp as legal_bp
     from shop.my_account.views import bp as my_account_bp
     from shop.payments.services import demo_payments_on
@@ -108,7 +110,7 @@ def _register_blueprints(app: Flask) -> None:
     from shop.seo import bp as seo_bp
 
     for blueprint in (home_bp, catalog_bp, guides_bp, cart_bp, checkout_bp, webhook_bp, health_bp, accounts_bp, my_account_bp,
-                      reorder_bp, careplans_bp, clinics_bp, legal_bp, seo_bp):
+                      reorder_bp, careplans_bp, clinics_bp, legal_bp, seo_bp, invoicing_bp):
         app.register_blueprint(blueprint)
     from shop.notices.views import bp as notices_bp
 
@@ -122,3 +124,6 @@ def _register_blueprints(app: Flask) -> None:
         from shop.payments.views import bp as demo_pay_bp
 
         app.register_blueprint(demo_pay_bp)
+        from shop.invoicing.views import demo_bp as demo_invoice_bp
+
+        app.register_blueprint(demo_invoice_bp)

@@ -14,13 +14,13 @@ def _links_to_the_shop():
 @shop_cli.command("seed-demo")
 @click.option("--reset", is_flag=True, help="Delete the catalogue and guides first, then load them again.")
 def seed_demo(reset):
-    """Load the demo catalogue and care guides (does nothing when products exist), and the demo clinic."""
+    """Load the demo catalogue and care guides (does nothing when products exist), and the demo clinic (on 30-day terms)."""
     from shop.demo import clinic
     from shop.demo.loader import load_demo
 
     if clinic.load_demo_clinic():
         click.echo(f"Demo clinic Harbour Physio: sign in as {clinic.OWNER} (owner) or {clinic.BUYER} "
-                   f"(buyer, £150 a month), password “{clinic.PASSWORD}”.")
+                   f"(buyer, £150 a month; the clinic pays by invoice on 30-day terms), password “{clinic.PASSWORD}”.")
     result = load_demo(reset=reset)
     if result.skipped:
         click.echo("Products already exist; nothing loaded (use --reset to reload).")

@@ -32,5 +32,6 @@ def _admins_only():
 
 
 from shop.admin import (  # noqa: E402,F401
-    audit, catalogue, dashboard, data_requests, delivery, guides, inventory, lots, messages, offers, orders, practitioners,
+    audit, catalogue, dashboard, data_requests, delivery, guides, inventory, invoices, lots, messages, offers, orders,
+    practitioners,
 )

@@ -11,6 +11,7 @@ from shop.clinics.spending import NeedsApproval, enforce_limit
 from shop.clock import utcnow
 from shop.extensions import db
 from shop.inventory.services import OutOfStock, hold_stock
+from shop.invoicing.events import INVOICE_EVENTS, apply_invoice_event
 from shop.offers.services import CodeRefused, reserve_code_use
 from shop.orders.closing import close_checkout_or_honour_payment
 from shop.orders.models import Order, OrderLine, WebhookEvent
@@ -232,7 +233,7 @@ HANDLED_EVENTS = {
     "checkout.session.async_payment_failed",
     "checkout.session.expired",
     "charge.refunded",
-}
+} | INVOICE_EVENTS
 
 
 def handle_webhook_event(event_id: str, event_type: str, obj: dict, gateway: Gateway) -> str:
@@ -250,7 +251,9 @@ def handle_webhook_event(event_id: str, event_type: str, obj: dict, gateway: Gat
         db.session.rollback()
         return "duplicate"
 
-    if event_type == "charge.refunded":
+    if event_type in INVOICE_EVENTS:
+        apply_invoice_event(event_type, obj, gateway, utcnow())
+    elif event_type == "charge.refunded":
         if obj.get("payment_intent"):
             _reconcile_refund(str(obj["payment_intent"]), int(obj.get("amount_refunded") or 0), gateway)
     else:

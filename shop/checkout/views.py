@@ -5,9 +5,12 @@ from shop.cart.forms import CheckoutForm
 from shop.cart.session import current_buyer, current_cart, has_plan, priced_current_cart, remember_plan, save_cart
 from shop.cart.views import render_cart  # checkout's refusals are shown on the cart page
 from shop.careplans.services import remembered_plan
+from shop.checkout.on_account import start_on_account
 from shop.checkout.services import CartNotReady, cancel_checkout, fulfil_checkout, start_checkout
 from shop.clinics.spending import NeedsApproval
 from shop.clinics.views import APPROVAL, chosen_site
+from shop.clock import utcnow
+from shop.invoicing.services import OnAccountRefused
 from shop.inventory.services import OutOfStock
 from shop.offers.services import CodeRefused
 from shop.orders.services import OrderNotFound, guides_for, order_by_token
@@ -65,6 +68,34 @@ def start():
         return render_cart([str(error)], 503)
     _remember_order(started.order.token)
     return redirect(started.redirect_url, code=303)
+
+
+@bp.post("/checkout/on-account")
+def on_account():
+    """Pay by invoice: a clinic on payment terms confirms the order now and pays within its terms."""
+    form = CheckoutForm()
+    if not form.validate():
+        return render_cart(["Your session expired. Please try again."], 400)
+    if not current_user.is_authenticated:
+        return render_cart(["Please sign in to your clinic's account to pay by invoice."], 401)
+    cart = priced_current_cart()
+    try:
+        order = start_on_account(cart, current_user, gateway_name=get_gateway().name, now=utcnow(),
+                                 ordered_before=current_buyer().ordered_before,
+                                 approval_id=session.get(APPROVAL), ship_to=chosen_site(cart))
+    except (CartNotReady, OnAccountRefused) as error:  # refused before anything was written
+        return render_cart([str(error)], 409, cart=cart)
+    except NeedsApproval as error:  # over the buyer's monthly limit: the cart offers to ask the owner
+        return render_cart([str(error)], 409)
+    except CodeRefused as error:
+        return render_cart([str(error)], 409)
+    except OutOfStock as error:
+        return render_cart([f"Sorry, some items sold out while you were shopping: {error}."], 409)
+    _remember_order(order.token)
+    save_cart({})
+    flash(f"Order {order.number} is confirmed. Its invoice will be emailed to your clinic; pay it within "
+          f"{order.invoice.terms_days} days.", "success")
+    return redirect(url_for("my_account.order", order_id=order.id), code=303)
 
 
 @bp.get("/checkout/success")

@@ -1,4 +1,5 @@
-"""A demo clinic with an owner and a buyer, so `make run` shows a clinic's team (signed in with the demo passwords)."""
+"""A demo clinic with an owner and a buyer, on 30-day payment terms, so `make run` shows a clinic's team
+and pay on account (signed in with the demo password; development data only)."""
 from sqlalchemy import select
 
 from shop.accounts.models import TradeAccount, User
@@ -6,6 +7,7 @@ from shop.clinics.models import ClinicAddress, ClinicMember
 from shop.clinics.services import open_clinic
 from shop.clock import utcnow
 from shop.extensions import db
+from shop.invoicing.models import PaymentTerms
 
 OWNER = "owner@harbour-physio.example"
 BUYER = "buyer@harbour-physio.example"
@@ -13,8 +15,8 @@ PASSWORD = "demo clinic password"
 
 
 def load_demo_clinic() -> bool:
-    """Harbour Physio: its owner (approved trade account), a buyer with a £150 monthly limit, and two sites.
-    Does nothing when the owner's account exists."""
+    """Harbour Physio: its owner (approved trade account), a buyer with a £150 monthly limit, two sites,
+    and 30-day terms with £2,000 of credit. Does nothing when the owner's account exists."""
     if db.session.scalar(select(User.id).where(User.email == OWNER)) is not None:
         return False
     now = utcnow()
@@ -36,5 +38,6 @@ def load_demo_clinic() -> bool:
         ClinicAddress(site_name="York clinic", recipient="Harbour Physio York", line1="12 Micklegate", city="York",
                       postcode="YO1 6JX"),
     ]
+    db.session.add(PaymentTerms(clinic_id=clinic.id, days=30, credit_limit_pence=200_000))
     db.session.commit()
     return True

@@ -64,6 +64,19 @@ def check_lot_expiry(now: datetime) -> str:
     return check_expiry(now)
 
 
+def prepare_invoices(now: datetime) -> str:
+    from shop.invoicing.preparing import prepare_invoices as prepare
+    from shop.payments.services import get_gateway
+
+    return prepare(get_gateway(), now)
+
+
+def find_overdue_invoices(now: datetime) -> str:
+    from shop.invoicing.preparing import mark_overdue
+
+    return mark_overdue(now)
+
+
 JOBS = [
     Job("release-expired-checkouts", timedelta(minutes=1), release_expired_checkouts),
     Job("care-plan-alerts", timedelta(minutes=5), alert_care_plan_practitioners),
@@ -71,6 +84,9 @@ JOBS = [
     Job("remove-unconfirmed-accounts", timedelta(hours=1), remove_unconfirmed_accounts),
     Job("forget-old-email-texts", timedelta(hours=1), forget_old_email_texts),
     Job("lot-expiry", timedelta(hours=1), check_lot_expiry),
+    # Soon after the order: the buyer sees "invoice being prepared" until then.
+    Job("prepare-invoices", timedelta(seconds=10), prepare_invoices),
+    Job("overdue-invoices", timedelta(hours=1), find_overdue_invoices),
 ]
 
 

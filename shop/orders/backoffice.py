@@ -19,7 +19,7 @@ from shop.messages.outbox import record_message
 from shop.orders.closing import close_checkout_or_honour_payment
 from shop.orders.models import Order, OrderEvent, OrderLine
 from shop.orders.services import release_order
-from shop.orders.status import MONEY_TAKEN, STATUSES, OrderStatus
+from shop.orders.status import MONEY_TAKEN, SHIPPABLE, STATUSES, OrderStatus
 from shop.payments.gateway import Gateway
 from shop.sql import LIKE_ESCAPE, escape_like
 from shop.paging import page_count
@@ -87,7 +87,7 @@ class OrderFilters:
     def conditions(self) -> list:
         c = []
         if self.status == "awaiting-shipping":
-            c += [Order.status == OrderStatus.PAID, Order.shipped_at.is_(None)]
+            c += [Order.status.in_(SHIPPABLE), Order.shipped_at.is_(None)]
         elif self.status:
             c.append(Order.status == self.status)
         if self.paid == "paid":
@@ -160,18 +160,20 @@ def mark_shipped(order_id: int, carrier: str, tracking_number: str, *, actor) ->
         raise NoSuchOrder("There is no such order.")
     if order.shipped_at is not None:
         raise OrderActionError(f"Order {order.number} was already marked shipped.")
-    if order.status != OrderStatus.PAID:
-        raise OrderActionError(f"Order {order.number} is {order.status_label.lower()}: only paid orders can be shipped.")
-    # Conditional on 'paid and not shipped yet': two admins clicking at once ship it once.
+    if order.status not in SHIPPABLE:
+        raise OrderActionError(f"Order {order.number} is {order.status_label.lower()}: only paid orders, and orders "
+                               "on a clinic's payment terms, can be shipped.")
+    # Conditional on 'paid (or on account) and not shipped yet': two admins clicking at once ship it once.
+    status = order.status
     shipped = db.session.execute(
-        update(Order).where(Order.id == order.id, Order.status == OrderStatus.PAID, Order.shipped_at.is_(None))
+        update(Order).where(Order.id == order.id, Order.status == status, Order.shipped_at.is_(None))
         .values(shipped_at=utcnow(), carrier=carrier, tracking_number=tracking_number)
         .execution_options(synchronize_session=False)
     ).rowcount
     if not shipped:
         db.session.rollback()
         raise OrderActionError(f"Order {order.number} changed while you were looking; please check it again.")
-    db.session.add(OrderEvent(order_id=order.id, from_status=OrderStatus.PAID, to_status=OrderStatus.PAID,
+    db.session.add(OrderEvent(order_id=order.id, from_status=status, to_status=status,
                               note=f"shipped with {carrier}, tracking {tracking_number}"))
     db.session.flush()
     db.session.refresh(order)
@@ -196,6 +198,9 @@ def cancel_unpaid(order_id: int, reason: str, *, gateway: Gateway, actor) -> Ord
         raise NoSuchOrder("There is no such order.")
     if order.status == OrderStatus.PAYMENT_PROCESSING:
         raise OrderActionError(f"Order {order.number} is being paid by a delayed method; wait for the payment to succeed or fail.")
+    if order.status == OrderStatus.ON_ACCOUNT:
+        raise OrderActionError(f"Order {order.number} was bought on account: void its invoice (on the clinic's invoices "
+                               "page) to cancel it and return its stock.")
     if order.status != OrderStatus.PENDING_PAYMENT:
         raise OrderActionError(f"Order {order.number} is {order.status_label.lower()}; only unpaid orders can be cancelled.")
     if close_checkout_or_honour_payment(order, gateway).paid:
@@ -234,6 +239,6 @@ def dashboard_figures(now: datetime | None = None) -> Dashboard:
     paid_today, revenue_today = paid_since(today)
     paid_week, revenue_week = paid_since(week)
     orders = select(func.count()).select_from(Order)
-    to_ship = db.session.scalar(orders.where(Order.status == OrderStatus.PAID, Order.shipped_at.is_(None)))
+    to_ship = db.session.scalar(orders.where(Order.status.in_(SHIPPABLE), Order.shipped_at.is_(None)))
     flagged = db.session.scalar(orders.where(Order.status == OrderStatus.NEEDS_REVIEW))
     return Dashboard(paid_today, revenue_today, paid_week, revenue_week, to_ship, flagged)

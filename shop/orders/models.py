@@ -33,7 +33,7 @@ class Order(db.Model):
     __table_args__ = (
         CheckConstraint(
             "status IN ('pending_payment', 'payment_processing', 'paid', 'needs_review', "
-            "'cancelled', 'expired', 'payment_failed')",
+            "'cancelled', 'expired', 'payment_failed', 'on_account')",
             name="status",
         ),
         CheckConstraint("subtotal_pence >= 0 AND shipping_pence >= 0 AND total_pence >= 0", name="amounts"),

@@ -85,7 +85,7 @@ def _refund(order_id, amount_pence, reason, note, restock, attempt, gateway, act
         raise RefundError("This refund form is out of date. Please open the order again.")
     key = f"order-{order_id}-refund-{attempt}"
     # One refund of an order at a time: the row lock makes a second admin wait and see the new total.
-    order = db.session.scalar(select(Order).where(Order.id == order_id).with_for_update())
+    order = db.session.scalar(select(Order).where(Order.id == order_id).with_for_update(of=Order))  # not the joined invoice
     if order is None:
         raise RefundError("There is no such order.")
     done = db.session.scalar(select(OrderRefund).where(OrderRefund.idempotency_key == key))

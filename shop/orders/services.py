@@ -138,7 +138,7 @@ def _code_mismatches(order: Order) -> list[str]:
     return [problem] if problem else []
 
 
-def _tell_admins_of_review(order: Order) -> None:
+def tell_admins_of_review(order: Order) -> None:
     """Every admin is emailed, with the flag, so a flagged order is looked at before anything ships."""
     from shop.accounts.models import User
 
@@ -172,7 +172,7 @@ def _apply(order: Order, session: CheckoutSession, livemode: bool) -> bool:
     if problems:
         log.warning("order %s flagged: %s", order.number, "; ".join(problems))
         if flag_for_review(order, "; ".join(problems)):
-            _tell_admins_of_review(order)
+            tell_admins_of_review(order)
         return False
 
     if session.payment_status == "unpaid":

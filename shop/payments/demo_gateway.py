@@ -6,7 +6,9 @@ the very same order, stock and email code.
 import json
 import secrets
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import select
 
 from shop.extensions import db
 from shop.payments.gateway import (
@@ -14,12 +16,17 @@ from shop.payments.gateway import (
     BadSignature,
     CheckoutRequest,
     CheckoutSession,
+    GatewayInvoice,
+    InvoiceCustomer,
+    InvoiceNotFound,
+    InvoiceRequest,
     PaymentError,
     Refund,
     SessionNotFound,
     WebhookEventData,
 )
-from shop.payments.models import DemoCheckoutSession
+from shop.clock import utcnow
+from shop.payments.models import DemoCheckoutSession, DemoInvoice
 
 DEMO_ADDRESS = Address(name="Demo Buyer", line1="1 Demo Street", city="Demo Town", postal_code="LS1 1AA", country="GB")
 
@@ -28,8 +35,9 @@ class DemoGateway:
     name = "demo"
     livemode = False
 
-    def __init__(self, pay_url_for):
+    def __init__(self, pay_url_for, invoice_url_for=None):
         self._pay_url_for = pay_url_for  # session id -> the demo payment page's address
+        self._invoice_url_for = invoice_url_for or (lambda invoice_id: None)  # invoice id -> the demo invoice page
 
     def create_checkout(self, request: CheckoutRequest) -> CheckoutSession:
         row = DemoCheckoutSession(
@@ -71,6 +79,51 @@ class DemoGateway:
 
     def parse_webhook(self, payload: bytes, signature: str | None) -> WebhookEventData:
         raise BadSignature("the demo gateway sends no webhooks")
+
+    # --- invoices: one demo page per order on account, paid (or left unpaid) by the buyer ---------------
+
+    def create_customer(self, customer: InvoiceCustomer, idempotency_key: str) -> str:
+        return f"demo_cus_{customer.clinic_id}"
+
+    def create_invoice(self, request: InvoiceRequest) -> GatewayInvoice:
+        row = db.session.scalar(select(DemoInvoice).where(DemoInvoice.order_id == request.order_id))
+        if row is None:  # one invoice per order, however often the worker asks: as an idempotency key would
+            lines = ([{"name": l.name, "description": l.description, "quantity": l.quantity, "unit_amount": l.unit_amount}
+                      for l in request.lines]
+                     + ([{"name": f"Discount ({request.discount_name})", "description": "", "quantity": 1,
+                          "unit_amount": -request.discount_pence}] if request.discount_pence else [])
+                     + [{"name": f"Delivery: {request.shipping_label}", "description": "", "quantity": 1,
+                         "unit_amount": request.shipping_pence}])
+            row = DemoInvoice(id="demo_in_" + secrets.token_urlsafe(18), order_id=request.order_id,
+                              customer_id=request.customer.gateway_id or "", number=f"DEMO-{request.order_number}",
+                              amount_due=sum(l["unit_amount"] * l["quantity"] for l in lines), currency=request.currency,
+                              lines_json=json.dumps(lines), due_at=utcnow() + timedelta(days=request.days_until_due))
+            db.session.add(row)
+            db.session.flush()
+        return self._invoice(row)
+
+    def retrieve_invoice(self, invoice_id: str) -> GatewayInvoice:
+        return self._invoice(self._invoice_row(invoice_id))
+
+    def void_invoice(self, invoice_id: str) -> GatewayInvoice:
+        row = self._invoice_row(invoice_id)
+        if row.status == "open":
+            row.status = "void"
+            db.session.flush()
+        return self._invoice(row)
+
+    def _invoice_row(self, invoice_id: str) -> DemoInvoice:
+        row = db.session.get(DemoInvoice, invoice_id) if invoice_id else None
+        if row is None:
+            raise InvoiceNotFound("No such invoice.")
+        return row
+
+    def _invoice(self, row: DemoInvoice) -> GatewayInvoice:
+        return GatewayInvoice(
+            id=row.id, status=row.status, number=row.number, hosted_url=self._invoice_url_for(row.id),
+            amount_due=row.amount_due, amount_paid=row.amount_due if row.status == "paid" else 0, currency=row.currency,
+            due_date=int(row.due_at.replace(tzinfo=timezone.utc).timestamp()), livemode=False,
+            order_ref=str(row.order_id), customer_id=row.customer_id)
 
     def _row(self, session_id: str) -> DemoCheckoutSession:
         row = db.session.get(DemoCheckoutSession, session_id) if session_id else None
@@ -121,3 +174,19 @@ def pay_demo_session(session_id: str, delayed: bool = False) -> str:
 def cancel_url_of(session_id: str) -> str:
     row, _ = get_demo_session(session_id)
     return row.cancel_url
+
+
+def get_demo_invoice(invoice_id: str) -> tuple[DemoInvoice, list[dict]]:
+    row = db.session.get(DemoInvoice, invoice_id) if invoice_id else None
+    if row is None:
+        raise InvoiceNotFound("No such demo invoice.")
+    return row, json.loads(row.lines_json)
+
+
+def pay_demo_invoice(invoice_id: str) -> None:
+    """What the demo invoice page's Pay button does at the "gateway": the invoice is paid (committed)."""
+    row, _ = get_demo_invoice(invoice_id)
+    if row.status != "open":
+        raise DemoSessionClosed("This demo invoice is not open to pay: it was paid or voided already.")
+    row.status = "paid"
+    db.session.commit()

@@ -15,6 +15,10 @@ class SessionNotFound(PaymentError):
     pass
 
 
+class InvoiceNotFound(PaymentError):
+    pass
+
+
 class BadSignature(Exception):
     """A webhook whose signature does not verify: nothing may change."""
 
@@ -87,6 +91,48 @@ class Refund:
     status: str
 
 
+@dataclass
+class InvoiceCustomer:
+    """The clinic as the gateway's customer: created once, its id remembered on the clinic's terms."""
+
+    clinic_id: int
+    name: str
+    email: str
+    gateway_id: str | None = None  # None until the gateway has created it
+
+
+@dataclass
+class InvoiceRequest:
+    """An order bought on account, as its invoice is to say it: one line per order line, then delivery."""
+
+    order_id: int
+    order_number: str
+    currency: str
+    customer: InvoiceCustomer
+    lines: list[CheckoutLine]
+    shipping_pence: int
+    shipping_label: str
+    days_until_due: int
+    idempotency_key: str  # from the order: every call made for this invoice derives its own key from it
+    discount_pence: int = 0
+    discount_name: str = ""
+
+
+@dataclass
+class GatewayInvoice:
+    id: str
+    status: str  # draft | open | paid | void | uncollectible
+    number: str | None
+    hosted_url: str | None
+    amount_due: int
+    amount_paid: int
+    currency: str
+    due_date: int | None  # unix time
+    livemode: bool
+    order_ref: str | None  # metadata order_id: our order id
+    customer_id: str | None = None
+
+
 class Gateway(Protocol):
     name: str
     livemode: bool
@@ -104,3 +150,16 @@ class Gateway(Protocol):
         ...
 
     def parse_webhook(self, payload: bytes, signature: str | None) -> WebhookEventData: ...
+
+    # Invoices for clinics on payment terms (shop/invoicing): the worker creates them, never a web request.
+    def create_customer(self, customer: InvoiceCustomer, idempotency_key: str) -> str: ...
+
+    def create_invoice(self, request: InvoiceRequest) -> GatewayInvoice:
+        """Create, finalise and send the invoice: the customer gets it by email, with the hosted page to pay on."""
+        ...
+
+    def retrieve_invoice(self, invoice_id: str) -> GatewayInvoice: ...
+
+    def void_invoice(self, invoice_id: str) -> GatewayInvoice:
+        """Void an open invoice; one already paid or void is returned as it is."""
+        ...

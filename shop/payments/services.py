@@ -26,7 +26,8 @@ def make_gateway(config) -> Gateway:
         )
     from shop.payments.demo_gateway import DemoGateway
 
-    return DemoGateway(lambda session_id: url_for("demo_pay.page", session_id=session_id, _external=True))
+    return DemoGateway(lambda session_id: url_for("demo_pay.page", session_id=session_id, _external=True),
+                       lambda invoice_id: url_for("demo_invoice.page", invoice_id=invoice_id, _external=True))
 
 
 def demo_payments_on(config) -> bool:

@@ -9,6 +9,10 @@ from shop.payments.gateway import (
     BadSignature,
     CheckoutRequest,
     CheckoutSession,
+    GatewayInvoice,
+    InvoiceCustomer,
+    InvoiceNotFound,
+    InvoiceRequest,
     PaymentError,
     Refund,
     SessionNotFound,
@@ -118,12 +122,93 @@ class StripeGateway:
         except (stripe.SignatureVerificationError, ValueError, KeyError, TypeError) as error:
             raise BadSignature(str(error)) from error
 
-    def _call(self, method, *args, **kwargs):
+    # --- invoices for clinics on payment terms: called by the worker, never inside a web request ----------
+
+    def create_customer(self, customer: InvoiceCustomer, idempotency_key: str) -> str:
+        created = self._call(
+            self.client.v1.customers.create,
+            params={"name": customer.name[:256], "email": customer.email,
+                    "metadata": {"clinic_id": str(customer.clinic_id)}},
+            options={"idempotency_key": idempotency_key},
+        )
+        return created.id
+
+    def create_invoice(self, request: InvoiceRequest) -> GatewayInvoice:
+        """A draft invoice of its own lines (never the customer's other pending items), finalised and sent.
+
+        Every call has its own key derived from the order's, so the worker's retry after a failure at
+        any step replays what Stripe already did and carries on from there: one invoice, one set of lines.
+        """
+        key, customer = request.idempotency_key, request.customer.gateway_id
+        metadata = {"order_id": str(request.order_id), "order_number": request.order_number}
+        params = {
+            "customer": customer,
+            "collection_method": "send_invoice",
+            "days_until_due": request.days_until_due,
+            "auto_advance": False,  # finalised and sent by us, now, not an hour later
+            "pending_invoice_items_behavior": "exclude",
+            "currency": request.currency,
+            "description": f"Order {request.order_number}",
+            "metadata": metadata,
+        }
+        if request.discount_pence:
+            params["discounts"] = [{"coupon": self._invoice_coupon(request)}]
+        draft = self._call(self.client.v1.invoices.create, params=params, options={"idempotency_key": f"{key}-create"},
+                           missing=InvoiceNotFound)
+        for n, line in enumerate(request.lines):
+            self._item(draft.id, request, f"{line.name} ({line.description})", line.quantity, line.unit_amount,
+                       f"{key}-line-{n}")
+        # Delivery is not discounted, as at checkout: a code's amount comes off the goods.
+        self._item(draft.id, request, f"Delivery: {request.shipping_label}", 1, request.shipping_pence, f"{key}-delivery",
+                   discountable=False)
+        self._call(self.client.v1.invoices.finalize_invoice, draft.id, params={"auto_advance": False},
+                   options={"idempotency_key": f"{key}-finalize"}, missing=InvoiceNotFound)
+        sent = self._call(self.client.v1.invoices.send_invoice, draft.id, options={"idempotency_key": f"{key}-send"},
+                          missing=InvoiceNotFound)
+        return invoice_from_dict(sent.to_dict())
+
+    def _item(self, invoice_id, request: InvoiceRequest, description, quantity, unit_amount, key, discountable=True):
+        self._call(
+            self.client.v1.invoice_items.create,
+            params={"customer": request.customer.gateway_id, "invoice": invoice_id, "currency": request.currency,
+                    "description": description[:500], "quantity": quantity, "unit_amount_decimal": str(unit_amount),
+                    "discountable": discountable,
+                    "metadata": {"order_id": str(request.order_id)}},
+            options={"idempotency_key": key},
+            missing=InvoiceNotFound,
+        )
+
+    def _invoice_coupon(self, request: InvoiceRequest) -> str:
+        coupon = self._call(
+            self.client.v1.coupons.create,
+            params={"amount_off": request.discount_pence, "currency": request.currency, "duration": "once",
+                    "max_redemptions": 1, "name": request.discount_name[:40] or "Discount",
+                    "metadata": {"order_id": str(request.order_id), "order_number": request.order_number}},
+            options={"idempotency_key": f"{request.idempotency_key}-coupon"},
+        )
+        return coupon.id
+
+    def retrieve_invoice(self, invoice_id: str) -> GatewayInvoice:
+        return invoice_from_dict(self._call(self.client.v1.invoices.retrieve, invoice_id, missing=InvoiceNotFound).to_dict())
+
+    def void_invoice(self, invoice_id: str) -> GatewayInvoice:
+        try:
+            return invoice_from_dict(self.client.v1.invoices.void_invoice(invoice_id).to_dict())
+        except stripe.InvalidRequestError as error:
+            if getattr(error, "code", None) == "resource_missing":
+                raise InvoiceNotFound("No such invoice.") from error
+            # Paid (or already void) a moment ago: Stripe refuses; the caller decides from how it is now.
+            return self.retrieve_invoice(invoice_id)
+        except stripe.StripeError as error:
+            log.warning("stripe void failed: %s", error.__class__.__name__)
+            raise PaymentError(UNAVAILABLE) from error
+
+    def _call(self, method, *args, missing=SessionNotFound, **kwargs):
         try:
             return method(*args, **kwargs)
         except stripe.InvalidRequestError as error:
             if getattr(error, "code", None) == "resource_missing":
-                raise SessionNotFound("No such checkout session.") from error
+                raise missing("No such checkout session." if missing is SessionNotFound else "No such invoice.") from error
             log.error("stripe refused a request: %s", error.user_message or error)
             raise PaymentError("Our payment provider refused the request. Nothing has been charged.") from error
         except stripe.StripeError as error:
@@ -166,6 +251,23 @@ def session_from_dict(data: dict) -> CheckoutSession:
             postal_code=address.get("postal_code") or "",
             country=address.get("country") or "",
         ),
+    )
+
+
+def invoice_from_dict(data: dict) -> GatewayInvoice:
+    customer = data.get("customer")
+    return GatewayInvoice(
+        id=data["id"],
+        status=data.get("status") or "draft",
+        number=data.get("number"),
+        hosted_url=data.get("hosted_invoice_url"),
+        amount_due=int(data.get("amount_due") or 0),
+        amount_paid=int(data.get("amount_paid") or 0),
+        currency=(data.get("currency") or "").lower(),
+        due_date=data.get("due_date"),
+        livemode=bool(data.get("livemode")),
+        order_ref=(data.get("metadata") or {}).get("order_id"),
+        customer_id=customer if isinstance(customer, str) else (customer or {}).get("id"),
     )
 
 

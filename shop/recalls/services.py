@@ -19,7 +19,7 @@ from shop.inventory.ledger import lock_size, move
 from shop.inventory.models import Lot, LotAllocation
 from shop.messages.outbox import record_message
 from shop.orders.models import Order, OrderLine
-from shop.orders.status import MONEY_TAKEN
+from shop.orders.status import GOODS_SOLD
 from shop.problems import Problem
 from shop.recalls.models import RecallNotice
 
@@ -66,7 +66,7 @@ def recipients_of(lot_id: int) -> list[Recipient]:
         select(Order, OrderLine, LotAllocation.quantity)
         .join(OrderLine, OrderLine.order_id == Order.id)
         .join(LotAllocation, LotAllocation.order_line_id == OrderLine.id)
-        .where(LotAllocation.lot_id == lot_id, Order.status.in_(MONEY_TAKEN))
+        .where(LotAllocation.lot_id == lot_id, Order.status.in_(GOODS_SOLD))
         .order_by(Order.paid_at, Order.id, OrderLine.id)
     ).all()
     return [Recipient(order, line, quantity) for order, line, quantity in rows]

@@ -7,8 +7,8 @@ It speaks the real wire protocol, so the app talks to it through the real
     client = stripe.StripeClient("sk_test_x", base_addresses={"api": double.url})
 
 What it covers: Checkout Sessions (create, retrieve, list, expire, line items),
-PaymentIntents and Charges (retrieve), Refunds (create, retrieve, list) and
-Events (retrieve); a hosted payment page at ``/pay/<session id>`` with Pay,
+PaymentIntents and Charges (retrieve), Refunds (create, retrieve, list),
+Events (retrieve), and customers, invoice items and invoices (invoices_double.py); a hosted payment page at ``/pay/<session id>`` with Pay,
 Pay-with-a-delayed-method and Cancel buttons; signed webhook delivery; and
 fault injection (``fail_next``).
 
@@ -430,8 +430,11 @@ class _Handler(BaseHTTPRequestHandler):
 # --------------------------------------------------------------------------- the double
 
 
-class StripeDouble:
-    """A fake Stripe API server for tests. See the module docstring."""
+from tests.stripe.invoices_double import InvoicesDouble  # noqa: E402 - it uses the schemas above
+
+
+class StripeDouble(InvoicesDouble):
+    """A fake Stripe API server for tests. See the module docstring (and invoices_double.py's)."""
 
     def __init__(self, webhook_url: str | None = None, webhook_secret: str | None = None):
         self.webhook_url = webhook_url
@@ -456,6 +459,7 @@ class StripeDouble:
         self._lock = threading.RLock()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
+        self._init_invoices()
 
     # ----------------------------------------------------------------- lifecycle
 
@@ -492,7 +496,8 @@ class StripeDouble:
         """Forget all objects, requests, events and queued faults (the server keeps running)."""
         with self._lock:
             for store in (self.sessions, self.line_items, self.products, self.payment_intents,
-                          self.charges, self.refunds, self.coupons, self._idempotency, self._shipping_rates, self._pi_data):
+                          self.charges, self.refunds, self.coupons, self._idempotency, self._shipping_rates, self._pi_data,
+                          *self._invoice_stores()):
                 store.clear()
             for log in (self.requests, self.events, self.deliveries, self.errors, self.fail_next):
                 log.clear()
@@ -511,6 +516,8 @@ class StripeDouble:
                 self._handle_api(h, method, split, body)
             elif split.path.startswith("/pay/"):
                 self._handle_page(h, method, split.path)
+            elif split.path.startswith("/invoice/"):
+                self._handle_invoice_page(h, method, split.path)
             else:
                 self._send(h, 404, "text/plain; charset=utf-8", b"Not found (Stripe test double)\n")
         except (ConnectionError, TimeoutError):
@@ -703,6 +710,9 @@ class StripeDouble:
                     if event["id"] == eid:
                         return copy.deepcopy(event)
                 raise _no_such("event", eid)
+        routed = self._route_invoices(method, parts, params)
+        if routed is not None:
+            return routed
         raise _ApiError(
             404,
             f"Unrecognized request URL ({method}: {path}). The Stripe test double does not implement it. {_DOCS_HINT}",

@@ -1,5 +1,5 @@
 """The order statuses the code names are the ones the database accepts, and the groups the shop
-reasons about (stock held, hold released, money taken) say of every order exactly one thing."""
+reasons about (stock held, hold released, money taken, money owed on account) say of every order exactly one thing."""
 import json
 import re
 
@@ -7,6 +7,7 @@ from shop.orders.models import Order
 from shop.orders.status import (
     HOLD_RELEASED,
     MONEY_TAKEN,
+    OWED,
     PAYMENT_MADE,
     SHOWN_TO_BUYER,
     STATUS_LABELS,
@@ -27,7 +28,7 @@ def test_the_code_names_exactly_the_statuses_the_database_accepts():
 
 
 def test_every_order_holds_stock_gave_it_back_or_sold_it_and_only_one_of_these():
-    groups = [set(STOCK_HELD), set(HOLD_RELEASED), set(MONEY_TAKEN)]
+    groups = [set(STOCK_HELD), set(HOLD_RELEASED), set(MONEY_TAKEN), set(OWED)]
     assert set().union(*groups) == set(STATUSES)
     assert sum(len(g) for g in groups) == len(STATUSES)
 

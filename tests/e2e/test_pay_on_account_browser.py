@@ -1,30 +1,52 @@
-"""A buyer of a clinic on 30-day terms orders on account in a real browser, pays the invoice on the demo
-invoice page, and sees the order paid. (The buyer is added in the setup; once the clinic team's invitations
-exist, the owner inviting them can come first.)"""
+"""The whole of a clinic on terms in a real browser: its owner invites a buyer, the buyer joins with a new
+password, orders on 30-day terms, the invoice is paid on the demo invoice page, and the order shows paid."""
+import re
+
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
 from shop.clock import utcnow
+from shop.extensions import db
+from shop.messages.models import Message
 from shop.invoicing.preparing import prepare_invoices
 from shop.payments.services import get_gateway
 from tests import factories as make
 from tests.e2e.delivery_steps import choose_delivery
 from tests.helpers import assert_ledger_balances, ensure_delivery, stock_of
-from tests.invoicing.support import add_buyer, clinic_on_terms, only_invoice, orders
+from tests.invoicing.support import clinic_on_terms, only_invoice, orders
 
 pytestmark = pytest.mark.e2e
 
 
-def test_a_clinic_buyer_orders_on_account_and_pays_the_invoice(app, live_server, page):
+def sign_in(page, live_server, email):
+    page.goto(live_server + "/account/sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(make.PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_an_owner_invites_a_buyer_who_orders_on_account_and_pays_the_invoice(app, live_server, browser, page):
     ensure_delivery()
     balm = make.product("Arnica Balm", slug="arnica-balm", sizes=((500, 3600, 5),))
     owner = clinic_on_terms(days=30, credit_pence=50_000)
-    buyer = add_buyer(owner, email="bea@harbour.example")
 
-    page.goto(live_server + "/account/sign-in")
-    page.get_by_label("Email address").fill(buyer.email)
-    page.get_by_label("Password").fill(make.PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    owners_page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    sign_in(owners_page, live_server, owner.email)
+    owners_page.goto(live_server + "/account/clinic")
+    owners_page.get_by_label("Their email address").fill("bea@harbour.example")
+    owners_page.get_by_role("button", name="Send invitation").click()
+    expect(owners_page.locator("body")).to_contain_text("bea@harbour.example")
+    owners_page.context.close()
+    text = db.session.scalars(select(Message.text_body).where(Message.recipient == "bea@harbour.example")).one()
+    join_path = re.search(r"https?://[^/\s]+(/clinic/join/\S+)", text).group(1)
+
+    page.goto(live_server + join_path)
+    page.get_by_label("Your name").fill("Bea Buyer")
+    page.get_by_label("Choose a password").fill(make.PASSWORD)
+    page.get_by_label("Password again").fill(make.PASSWORD)
+    page.get_by_role("button", name="Create account and join").click()
+    expect(page.locator("body")).to_contain_text("Welcome to")
     page.goto(live_server + "/products/arnica-balm")
     page.get_by_role("button", name="Add to cart").click()
     choose_delivery(page)

@@ -34,7 +34,7 @@ def start_on_account(cart: PricedCart, user, *, gateway_name: str, now: datetime
         raise OnAccountRefused(f"Orders on account go to your clinic's address ({account.postcode}). Please price "
                                f"delivery for {account.postcode} in the cart, or choose click & collect.")
     order = _order_from_cart(cart, gateway_name, email=user.email, user_id=user.id, hold_until=None)
-    order.status = OrderStatus.ON_ACCOUNT
+    order.status, order.on_account = OrderStatus.ON_ACCOUNT, True
     if not cart.delivery.is_collection:
         order.ship_name, order.ship_line1, order.ship_line2 = clinic.name[:200], account.address_line1, account.address_line2
         order.ship_city, order.ship_postcode, order.ship_country = account.city, account.postcode, "GB"

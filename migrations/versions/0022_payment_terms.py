@@ -82,6 +82,7 @@ def upgrade():
     sa.UniqueConstraint('order_id', name=op.f('uq_demo_invoices_order_id'))
     )
     with op.batch_alter_table('orders', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('on_account', sa.Boolean(), server_default=sa.false(), nullable=False))
         batch_op.drop_constraint(batch_op.f('ck_orders_status'), type_='check')
         batch_op.create_check_constraint('status', f"status IN ({OLD_STATUSES}, 'on_account')")
 
@@ -91,6 +92,7 @@ def downgrade():
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('ck_orders_status'), type_='check')
         batch_op.create_check_constraint('status', f"status IN ({OLD_STATUSES})")
+        batch_op.drop_column('on_account')
     op.drop_table('demo_invoices')
     with op.batch_alter_table('invoices', schema=None) as batch_op:
         batch_op.drop_index('ix_invoices_status_due')

@@ -42,7 +42,7 @@ def start_on_account(cart: PricedCart, user, *, gateway_name: str, now: datetime
                                f"sites. Please price delivery for {account.postcode} or choose a site in the cart, "
                                f"or choose click & collect.")
     order = _order_from_cart(cart, gateway_name, email=user.email, user_id=user.id, hold_until=None)
-    order.status = OrderStatus.ON_ACCOUNT
+    order.status, order.on_account = OrderStatus.ON_ACCOUNT, True
     order.clinic_id = clinic.id
     if not cart.delivery.is_collection:
         if ship_to is not None:

@@ -72,8 +72,8 @@ class Invoice(db.Model):
     attempts: Mapped[int] = mapped_column(default=0)  # tries at creating it at the gateway
     last_error: Mapped[str] = mapped_column(Text, default="")
 
-    # Joined: every page that shows an order shows its invoice too, without a query of its own.
-    order: Mapped[Order] = relationship(backref=backref("invoice", uselist=False, lazy="joined"))
+    # Looked up only for orders bought on account (`Order.on_account`), so other pages never pay for it.
+    order: Mapped[Order] = relationship(backref=backref("invoice", uselist=False, lazy="select"))
     clinic: Mapped[Clinic | None] = relationship()
 
     def is_overdue(self, now: datetime) -> bool:

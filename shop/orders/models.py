@@ -2,6 +2,7 @@ import secrets
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.clock import utcnow
@@ -68,6 +69,8 @@ class Order(db.Model):
     care_plan_clinic: Mapped[str | None] = mapped_column(String(160))
     # The clinic's patient discount already taken off the lines' prices (for the receipt).
     discount_pence: Mapped[int] = mapped_column(default=0)
+    # Bought on a clinic's payment terms (shop/invoicing): it has an invoice, paid after the order is confirmed.
+    on_account: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     checkout_session_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     checkout_url: Mapped[str | None] = mapped_column(Text)
     payment_intent_id: Mapped[str | None] = mapped_column(String(255), index=True)

@@ -158,3 +158,10 @@ def email_subjects(app) -> list[tuple[str, str]]:
     from email import message_from_bytes, policy
 
     return [(m["To"], m["Subject"]) for m in (message_from_bytes(p.read_bytes(), policy=policy.default) for p in outbox(app))]
+
+
+def tampered(link: str) -> str:
+    """The link with one character of its signature changed. Not the last: its low bits are padding in
+    base64, so some replacements there decode to the same signature and the link still works."""
+    i = len(link) - 5
+    return link[:i] + ("A" if link[i] != "A" else "B") + link[i + 1:]

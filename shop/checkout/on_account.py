@@ -9,7 +9,7 @@ a payment provider that is down never loses an order or its invoice, and never s
 from datetime import datetime
 
 from shop.cart.services import PricedCart
-from shop.checkout.services import CartNotReady, _order_from_cart
+from shop.checkout.services import CartNotReady, _order_from_cart, send_to_site
 from shop.clinics.spending import NeedsApproval, enforce_limit
 from shop.delivery.services import zone_code_of
 from shop.extensions import db
@@ -46,12 +46,10 @@ def start_on_account(cart: PricedCart, user, *, gateway_name: str, now: datetime
     order.clinic_id = clinic.id
     if not cart.delivery.is_collection:
         if ship_to is not None:
-            order.ship_name, order.ship_line1, order.ship_line2 = ship_to.recipient, ship_to.line1, ship_to.line2
-            order.ship_city, order.ship_postcode = ship_to.city, ship_to.postcode
+            send_to_site(order, ship_to)
         else:
             order.ship_name, order.ship_line1, order.ship_line2 = clinic.name[:200], account.address_line1, account.address_line2
-            order.ship_city, order.ship_postcode = account.city, account.postcode
-        order.ship_country = "GB"
+            order.ship_city, order.ship_postcode, order.ship_country = account.city, account.postcode, "GB"
     try:
         db.session.add(order)
         db.session.flush()  # on SQLite this write takes the database's one write lock, before the check below

@@ -79,8 +79,7 @@ def start_checkout(
     order = _order_from_cart(cart, gateway.name, email=email, user_id=user_id, hold_until=hold_until)
     order.clinic_id, order.created_at = clinic_id, now
     if ship_to is not None and not order.is_collection:
-        order.ship_name, order.ship_line1, order.ship_line2 = ship_to.recipient, ship_to.line1, ship_to.line2
-        order.ship_city, order.ship_postcode, order.ship_country = ship_to.city, ship_to.postcode, "GB"
+        send_to_site(order, ship_to)
     _hold(order, cart, ordered_before=ordered_before, approval_id=approval_id, now=now)
     request = _gateway_request(order, success_url=success_url,
                                cancel_url=cancel_url_for(order.token), email=email)
@@ -134,6 +133,12 @@ def _delivery_snapshot(cart: PricedCart) -> dict:
             "delivery_postcode": "" if chosen.is_collection else cart.quote.postcode,
             "delivery_min_days": chosen.min_days, "delivery_max_days": chosen.max_days,
             "delivery_estimate": chosen.estimate, "parcel_weight_grams": cart.weight_grams}
+
+
+def send_to_site(order: Order, site) -> None:
+    """The order goes to one of its clinic's sites (shop/clinics ClinicAddress)."""
+    order.ship_name, order.ship_line1, order.ship_line2 = site.recipient, site.line1, site.line2
+    order.ship_city, order.ship_postcode, order.ship_country = site.city, site.postcode, "GB"
 
 
 def _hold(order: Order, cart: PricedCart, *, ordered_before: bool, approval_id: int | None = None,

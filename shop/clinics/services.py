@@ -46,11 +46,6 @@ def open_clinic(account: TradeAccount) -> Clinic:
     return clinic
 
 
-def clinic_of(user: User) -> Clinic | None:
-    membership = getattr(user, "clinic_membership", None)
-    return membership.clinic if membership is not None else None
-
-
 def is_owner(user) -> bool:
     membership = getattr(user, "clinic_membership", None) if getattr(user, "is_authenticated", False) else None
     return membership is not None and membership.is_owner

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from jinja2 import BytecodeCache
 
 from shop import create_app
+from shop.catalog.search_index import WORDS_TABLE
 from shop.config import TestConfig, normalise_database_url
 from shop.extensions import db, limiter
 
@@ -276,12 +277,13 @@ def _truncate_all():
     tables = db.metadata.sorted_tables
     sequences, superuser = _pg_sequences_and_role()
     if not superuser:
-        names = ", ".join(f'"{t.name}"' for t in tables)
+        names = ", ".join([f'"{t.name}"' for t in tables] + [WORDS_TABLE])
         db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         db.session.commit()
         return
     statements = ["SET LOCAL session_replication_role = replica"]
     statements += [f'DELETE FROM "{t.name}"' for t in reversed(tables)]
+    statements.append(f"DELETE FROM {WORDS_TABLE}")  # search's words, kept by a trigger, not a model
     if sequences:
         statements.append("SELECT " + ", ".join(f"setval('{name}', 1, false)" for name in sequences))
     db.session.execute(text("; ".join(statements)))

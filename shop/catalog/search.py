@@ -5,7 +5,8 @@ find exactly what the matching filter finds. A size ("5L", "5 L", "500ml", "1 li
 products sold in that size; a SKU ("CRM-ARN-0100") finds its product; other words are looked for
 in the name, summary, description, how to use, ingredients and cautions ("pregnancy"), and
 forgivingly in the name, summary and ingredients ("arnika" finds arnica: shop/catalog/text_match.py).
-Everything becomes conditions on the one listing query: no extra round trips.
+Everything becomes conditions on the one listing query; on PostgreSQL one small query before it
+looks up the catalogue's words alike to the typed ones.
 """
 import re
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, exists
 
 from shop.catalog.models import Flag, Product, Variant, product_flags
-from shop.catalog.text_match import rank, word_matches
+from shop.catalog.text_match import rank, words_alike, words_match
 
 MAX_WORDS = 8
 # Other ways people write a suitability, by the flag's slug (its name and slug are always understood).
@@ -67,8 +68,13 @@ def parse_search(q: str, flags: list[Flag]) -> Search:
     return search
 
 
-def search_conditions(q: str, flags: list[Flag], dialect: str) -> list:
-    """Conditions every matching product meets: each flag, each size, and each word somewhere."""
+@dataclass
+class SearchPlan:
+    conditions: list  # every matching product meets them all: each flag, each size, each word somewhere
+    rank: object = None  # how well a product answers the typed words (higher first); None without words
+
+
+def plan_search(q: str, flags: list[Flag], dialect: str) -> SearchPlan:
     search = parse_search(q, flags)
     conditions = [
         exists().where(and_(product_flags.c.product_id == Product.id, product_flags.c.flag_id == flag.id))
@@ -78,11 +84,8 @@ def search_conditions(q: str, flags: list[Flag], dialect: str) -> list:
         exists().where(and_(Variant.product_id == Product.id, Variant.amount == amount, Variant.unit == unit))
         for amount, unit in search.sizes
     ]
-    conditions += [word_matches(word, dialect) for word in search.words]
-    return conditions
-
-
-def search_rank(q: str, flags: list[Flag], dialect: str):
-    """How well a product answers the typed words (higher first), or None when no words were typed."""
-    words = parse_search(q, flags).words
-    return rank(words, dialect) if words else None
+    if not search.words:
+        return SearchPlan(conditions)
+    typed = words_alike(search.words, dialect)
+    conditions += words_match(typed)
+    return SearchPlan(conditions, rank(typed))

@@ -12,7 +12,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from shop.catalog.facets import FilterCounts, count_filters
 from shop.catalog.listing import RELEVANCE, BadListingQuery, ListingQuery
 from shop.catalog.models import Category, Flag, Product, Variant, product_flags
-from shop.catalog.search import parse_search, search_conditions, search_rank
+from shop.catalog.search import parse_search, plan_search
 from shop.catalog.text_match import closest_names, looks_like_sku, sku_product_slug
 from shop.extensions import db
 from shop.page_cache.versions import catalogue_only, catalogue_version, product_versions
@@ -122,8 +122,8 @@ def _chosen_category(query: ListingQuery, categories: list[Category]) -> Categor
     return category
 
 
-def _filters(query: ListingQuery, flags: list[Flag], *, words: bool = True) -> list:
-    """Every condition of the query but its category (the filter counts need them apart)."""
+def _filters(query: ListingQuery, flags: list[Flag]) -> list:
+    """Every condition of the query but its category and its search (the filter counts need the category apart)."""
     conditions = [Product.published.is_(True)]
     if query.use == "home":
         conditions.append(Product.for_home_care.is_(True))
@@ -140,8 +140,6 @@ def _filters(query: ListingQuery, flags: list[Flag], *, words: bool = True) -> l
             and_(product_flags.c.product_id == Product.id, product_flags.c.flag_id == flag.id)
         )
         conditions.append(has_flag if wanted else ~has_flag)
-    if words:
-        conditions += search_conditions(query.q, flags, _dialect())
     return conditions
 
 
@@ -191,9 +189,10 @@ def listing_filters(query: ListingQuery, *, with_version: bool = False) -> Listi
         categories, version = list_categories(), None
     flags = list_flags()
     category = _chosen_category(query, categories)
-    but_category = _filters(query, flags)
+    search = plan_search(query.q, flags, _dialect()) if query.q else None
+    but_category = _filters(query, flags) + (search.conditions if search else [])
     conditions = but_category + ([Product.category_id == category.id] if category else [])
-    ordering = _ordering(query.sort, search_rank(query.q, flags, _dialect()))
+    ordering = _ordering(query.sort, search.rank if search else None)
     return ListingFilters(categories, flags, category, but_category, conditions, ordering, version)
 
 
@@ -259,7 +258,7 @@ def browse_products(query: ListingQuery, per_page: int, filters: ListingFilters 
             query = query.with_page(last)
             rows = fetch(last) if total else []
     words = parse_search(query.q, flags).words if not total else []
-    without_words = _filters(query, flags, words=False) + ([Product.category_id == category.id] if category else [])
+    without_words = _filters(query, flags) + ([Product.category_id == category.id] if category else [])
     return ListingPage(
         query=query,
         products=_attach_flags(rows, flags),

@@ -1,23 +1,27 @@
 """Finding and ranking products by the words typed, each backend with its own index.
 
 A product matches a word when
-- PostgreSQL: the word (stemmed, as a prefix: "massaging" finds massage) is in its weighted
-  text, or it is trigram-similar to a word of its name, summary or ingredients ("almnd"), both
-  answered by GIN indexes (shop/catalog/search_index.py);
+- PostgreSQL: the word (stemmed, as a prefix: "massaging" finds massage), or a word of the
+  catalogue's names, summaries and ingredients trigram-similar to it ("almnd": almond), is in its
+  weighted text. One small query first looks the similar words up (`words_alike`, by their
+  trigram index); the full-text GIN index then answers the rest (shop/catalog/search_index.py).
+  A word that is only a stop word ("with") says nothing about a product and is left out;
 - SQLite: the word is found anywhere in its text by the FTS5 trigram index, or, likewise, it is
   trigram-similar to a word of its name, summary or ingredients;
 - either: a word that could be a SKU (it has a digit or a dash) is part of one of its SKUs.
 """
+import json
 import re
+from dataclasses import dataclass, field
 
-from sqlalchemy import Float, and_, case, cast, column, func, literal, literal_column, or_, select, table
+from sqlalchemy import Float, and_, case, cast, column, func, literal, literal_column, or_, select, table, text, true
+from sqlalchemy.dialects.postgresql import TSQUERY
 
 from shop.catalog.models import Product, Variant
 from shop.catalog.search_index import DOCUMENT_SQL, FUZZY_MIN_LENGTH, FUZZY_TEXT_SQL, FUZZY_THRESHOLD, trigrams
 from shop.extensions import db
 from shop.sql import LIKE_ESCAPE, escape_like
 
-_ENGLISH = literal_column("'english'::regconfig")
 _document = literal_column(f"({DOCUMENT_SQL})")
 _fuzzy_text = literal_column(f"({FUZZY_TEXT_SQL})")
 _fts = table("product_search", column("rowid"))
@@ -58,13 +62,47 @@ def _quoted(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def word_matches(word: str, dialect: str):
-    lexemes = _lexemes(word)
+@dataclass(frozen=True)
+class TypedWords:
+    """The words typed, and on PostgreSQL each one's text-search query: its lexemes as prefixes, or
+    any catalogue word alike to it ('' when it holds only stop words)."""
+
+    dialect: str
+    words: tuple[str, ...]
+    queries: dict[str, str] = field(default_factory=dict)
+
+
+def _own_query(word: str) -> str:
+    return " & ".join(f"{x}:*" for x in _lexemes(word))
+
+
+# Per typed word (its own query, and whether a slip is to be looked for): the text-search query,
+# normalised by PostgreSQL itself, with the catalogue's words alike to it as alternatives, leaving
+# out those its own query finds already: "arnica" is not asked for as "arnica:* | arnica", which
+# the planner would count twice and answer by reading every product.
+_ALIKE_SQL = text(
+    "SELECT typed.word, to_tsquery('english', CASE WHEN typed.own = '' THEN '' ELSE '(' || typed.own || ')' END"
+    " || coalesce((SELECT string_agg(' | ' || w.word, '') FROM product_search_words w"
+    "              WHERE typed.fuzzy AND typed.word <% w.word"
+    "              AND NOT to_tsvector('english', w.word) @@ to_tsquery('english', typed.own)), ''))::text"
+    " FROM jsonb_to_recordset(CAST(:typed AS jsonb)) AS typed(word text, own text, fuzzy boolean)")
+
+
+def words_alike(words: list[str], dialect: str) -> TypedWords:
+    """The typed words ready to match: on PostgreSQL with their queries, in one query for all of them."""
+    if dialect != "postgresql" or not words:
+        return TypedWords(dialect, tuple(words))
+    typed = json.dumps([{"word": w, "own": _own_query(w), "fuzzy": _fuzzy(w)} for w in words])
+    return TypedWords(dialect, tuple(words), dict(db.session.execute(_ALIKE_SQL, {"typed": typed}).all()))
+
+
+def word_matches(word: str, typed: TypedWords):
+    dialect = typed.dialect
     if dialect == "postgresql":
-        ways = [_document.op("@@")(func.to_tsquery(_ENGLISH, " & ".join(f"{x}:*" for x in lexemes)))] if lexemes else [
-            _anywhere_like(word)]
-        if _fuzzy(word):
-            ways.append(literal(word).op("<%")(_fuzzy_text))
+        query = typed.queries.get(word, "")
+        ways = [_document.op("@@")(cast(literal(query), TSQUERY))] if query else []
+        if not _lexemes(word):
+            ways.append(_anywhere_like(word))
     else:
         ways = [_fts_match(_quoted(word)) if len(word) >= 3 else _anywhere_like(word)]
         if _fuzzy(word):
@@ -74,18 +112,36 @@ def word_matches(word: str, dialect: str):
                              func.word_similarity(word, _fuzzy_text) >= FUZZY_THRESHOLD))
     if _may_be_sku(word):
         ways.append(_sku_contains(word))
-    return or_(*ways)
+    return or_(*ways) if ways else true()  # nothing but stop words: no condition
 
 
-def rank(words: list[str], dialect: str):
-    """Higher for a better match: words in the name first, then summary and ingredients, then the rest."""
+def words_match(typed: TypedWords) -> list:
+    """A condition per typed word, except that on PostgreSQL the words found only by text search are
+    asked for in one query ("massage & oil"): each product's text is read and matched once, and the
+    index answers the whole, where a condition per word read and matched it once a word."""
+    if typed.dialect != "postgresql":
+        return [word_matches(word, typed) for word in typed.words]
+    text_only = [w for w in typed.words if typed.queries.get(w) and not _may_be_sku(w)]
+    conditions = [word_matches(word, typed) for word in typed.words if word not in text_only]
+    if text_only:
+        both = " & ".join(f"({typed.queries[w]})" for w in text_only)
+        conditions.append(_document.op("@@")(cast(literal(both), TSQUERY)))
+    return conditions
+
+
+def rank(typed: TypedWords):
+    """Higher for a better match: words in the name first, then summary and ingredients, then the rest.
+
+    On PostgreSQL ts_rank weighs the words alike to a slip as it does the typed ones ("arnika" ranks
+    a product named arnica first); SQLite adds how alike the name is to each word typed."""
+    words = typed.words
+    if typed.dialect == "postgresql":
+        queries = [f"({q})" for q in typed.queries.values() if q]
+        score = func.ts_rank(_document, cast(literal(" | ".join(queries)), TSQUERY)) if queries else literal(0.0)
+        return cast(score, Float)
+    score = sum((case((func.instr(func.lower(c), w) > 0, weight), else_=0) for w in words for c, weight in _SQLITE_WEIGHTS),
+                literal(0))
     similar = [func.word_similarity(w, func.lower(Product.name)) for w in words if _fuzzy(w)]
-    if dialect == "postgresql":
-        lexemes = [x for w in words for x in _lexemes(w)]
-        score = func.ts_rank(_document, func.to_tsquery(_ENGLISH, " | ".join(f"{x}:*" for x in lexemes))) if lexemes else literal(0.0)
-    else:
-        score = sum((case((func.instr(func.lower(c), w) > 0, weight), else_=0) for w in words for c, weight in _SQLITE_WEIGHTS),
-                    literal(0))
     return cast(score, Float) + sum(similar, literal(0.0))
 
 

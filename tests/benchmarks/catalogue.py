@@ -137,9 +137,11 @@ def _fill(total: int, rng: random.Random) -> dict:
         db.session.execute(insert(StockMovement), movements)
     db.session.commit()
     if db.engine.dialect.name == "postgresql":
-        with db.engine.connect() as conn:
-            conn.execute(text("ANALYZE"))
-            conn.commit()
+        # As autovacuum would within a minute or two of the load: statistics, and the full-text
+        # index's pending list merged (until then every search reads the list whole, and the
+        # planner, costing that, scans the table instead: 25 ms against 2.5 ms for "arnica").
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE"))
     count = db.session.scalar(select(db.func.count(Product.id)))
     variants = db.session.scalar(select(db.func.count(Variant.id)))
     return {"products": count, "variants": variants}

@@ -185,7 +185,9 @@ def test_pages_keep_their_query_budget_at_100_and_10000_products(client, count_q
     # The product page reads one more: the lot each size would be sold from next, for its shelf life.
     # Searches with words are never cached, so they have no key to read.
     cached = {url: LISTING_BUDGET + KEY for url in LISTINGS + [COUNTED] if "q=" not in url}
-    budgets = cached | {url: LISTING_BUDGET for url in LISTINGS if "q=" in url} | {
+    # On PostgreSQL a search first looks up the catalogue's words alike to the typed ones.
+    searching = LISTING_BUDGET + (1 if db.engine.dialect.name == "postgresql" else 0)
+    budgets = cached | {url: searching for url in LISTINGS if "q=" in url} | {
         PRODUCT_PAGE: BUDGET + 1 + KEY, NOTHING_FOUND: LISTING_BUDGET + 2}
     over = {url: n for url, n in small.items() if url in budgets and n > budgets[url]}
     assert not over, f"over the budget: {over}"

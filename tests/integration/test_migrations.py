@@ -53,7 +53,9 @@ def _not_search_objects(name, type_, parent_names):
 def search_objects(conn) -> dict[str, str]:
     """Each search object of the database by name, with its definition."""
     if conn.dialect.name == "postgresql":
-        rows = conn.execute(text("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'products'")).all()
+        rows = conn.execute(text("SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('products', 'product_search_words')")).all()
+        rows += conn.execute(text("SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger WHERE tgname LIKE 'product_search%'")).all()
+        rows += conn.execute(text("SELECT proname, prosrc FROM pg_proc WHERE proname LIKE 'product_search%'")).all()
         rows += conn.execute(text("SELECT extname, 'extension' FROM pg_extension WHERE extname = 'pg_trgm'")).all()
         rows += conn.execute(text("SELECT column_name, data_type || ' ' || generation_expression FROM information_schema.columns"
                                   " WHERE table_name = 'products' AND is_generated = 'ALWAYS'")).all()
@@ -109,12 +111,14 @@ def test_db_upgrade_from_empty_builds_the_schema_the_models_describe(empty_datab
             assert conn.execute(text("SELECT stock_on_hand FROM variants WHERE id = 1")).scalar() == 7
             sums = conn.execute(text("SELECT SUM(delta), SUM(lot_delta) FROM stock_movements WHERE variant_id = 1")).one()
             assert tuple(sums) == (7, 7)  # per size and per lot, the ledger still adds up
+            if conn.dialect.name == "postgresql":  # search's words of the products already there
+                assert conn.execute(text("SELECT word FROM product_search_words")).scalars().all() == ["oil"]
         assert diff == [], f"the models and the migrations disagree: {diff}"
     finally:
         engine.dispose()
     # The schema the tests build (create_all) has the very search objects the migration makes.
     backend = engine.dialect.name
-    assert len(migrated_search) == (4 if backend == "postgresql" else 9), migrated_search
+    assert len(migrated_search) == (7 if backend == "postgresql" else 9), migrated_search
     assert len(migrated_versions) == (19 if backend == "postgresql" else 40), migrated_versions
     with scratch_database(backend, tmp_path, "built") as url:
         built = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url)

@@ -6,8 +6,17 @@ The products matching everything but the category are counted per category and p
 - a suitability: products in the chosen category (or any) that have it as well;
 - an allergen to avoid: products in the chosen category (or any) that do not contain it.
 A filter already on shows the count the page shows.
+
+Without words to search for, the counts change only when the catalogue version does (a product
+added, removed, (un)published or moved to another category, use or flag: shop/page_cache/versions.py),
+so they are remembered per app under that version (`remembered`): a listing then counts nothing.
+Words are not: editing a product's text, which decides what a search finds, leaves that version.
 """
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
+
+from flask import current_app
 
 from sqlalchemy import func, null, select, union_all
 
@@ -50,3 +59,33 @@ def count_filters(conditions_but_category: list, category_id: int | None, flags:
         for flag in flags
     }
     return FilterCounts(per_category=totals, any_category=sum(totals.values()), chosen=in_scope, per_flag=per_flag)
+
+
+REMEMBERED = 512  # filter combinations kept per app process
+
+
+def remembered(key: tuple, count) -> FilterCounts:
+    """The counts under `key` (which starts with the catalogue version read with the page's
+    categories), counted by `count()` the first time. A key is never counted twice with different
+    data in view: the data can only be newer than the version read, and any change to what is
+    counted moves the version, so later requests ask under a new key."""
+    store = current_app.extensions.setdefault("listing_counts", _Remembered())
+    return store.get(key, count)
+
+
+class _Remembered:
+    def __init__(self):
+        self._counts: OrderedDict[tuple, FilterCounts] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, count) -> FilterCounts:
+        with self._lock:
+            if key in self._counts:
+                self._counts.move_to_end(key)
+                return self._counts[key]
+        counts = count()
+        with self._lock:
+            self._counts[key] = counts
+            while len(self._counts) > REMEMBERED:
+                self._counts.popitem(last=False)
+        return counts

@@ -9,7 +9,7 @@ from sqlalchemy import String, and_, cast, exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from shop.catalog.facets import FilterCounts, count_filters
+from shop.catalog.facets import FilterCounts, count_filters, remembered
 from shop.catalog.listing import RELEVANCE, BadListingQuery, ListingQuery
 from shop.catalog.models import Category, Flag, Product, Variant, product_flags
 from shop.catalog.search import parse_search, plan_search
@@ -174,19 +174,15 @@ class ListingFilters:
     but_category: list  # every condition but the category (the filter counts need them apart)
     conditions: list
     ordering: list
-    catalogue_version: int | None = None  # read in the same statement as the categories
+    catalogue_version: int  # read in the same statement as the categories
 
 
-def listing_filters(query: ListingQuery, *, with_version: bool = False) -> ListingFilters:
-    if with_version:
-        # The categories and the catalogue version in one statement: the categories the key's
-        # page shows can never be older than the version the key holds.
-        rows = db.session.execute(
-            select(Category, catalogue_version()).order_by(Category.position, Category.name)).all()
-        categories = [row[0] for row in rows]
-        version = rows[0][1] if rows else catalogue_only()
-    else:
-        categories, version = list_categories(), None
+def listing_filters(query: ListingQuery) -> ListingFilters:
+    # The categories and the catalogue version in one statement: the categories a page (and the
+    # cache key, and the remembered filter counts) shows can never be older than the version read.
+    rows = db.session.execute(select(Category, catalogue_version()).order_by(Category.position, Category.name)).all()
+    categories = [row[0] for row in rows]
+    version = rows[0][1] if rows else catalogue_only()
     flags = list_flags()
     category = _chosen_category(query, categories)
     search = plan_search(query.q, flags, _dialect()) if query.q else None
@@ -196,10 +192,22 @@ def listing_filters(query: ListingQuery, *, with_version: bool = False) -> Listi
     return ListingFilters(categories, flags, category, but_category, conditions, ordering, version)
 
 
+def _filter_counts(query: ListingQuery, filters: ListingFilters) -> FilterCounts:
+    category_id = filters.category.id if filters.category else None
+
+    def count():
+        return count_filters(filters.but_category, category_id, filters.flags)
+
+    if query.q:
+        return count()
+    key = (filters.catalogue_version, query.use, tuple(sorted(query.suitable)), tuple(sorted(query.avoid)), category_id)
+    return remembered(key, count)
+
+
 def _page_ids(conditions, ordering, page: int, per_page: int):
-    """The page's product ids and the total matching, narrow rows counted and sorted once."""
+    """The page's product ids: narrow rows, sorted once (the total is the filter counts' own)."""
     return (
-        select(Product.id, func.count().over().label("total"))
+        select(Product.id)
         .where(*conditions)
         .order_by(*ordering)
         .limit(per_page)
@@ -232,31 +240,24 @@ def browse_products(query: ListingQuery, per_page: int, filters: ListingFilters 
     """One page of published products matching the query, with the total, in a fixed number of queries."""
     filters = filters or listing_filters(query)
     categories, flags, category = filters.categories, filters.flags, filters.category
-    but_category, conditions, ordering = filters.but_category, filters.conditions, filters.ordering
+    conditions, ordering = filters.conditions, filters.ordering
 
-    def fetch(page: int):
-        # Choose the page's ids first (narrow rows, counted and sorted once), then load only
-        # those products: wide columns and flag ids are never computed for the other rows.
-        chosen = _page_ids(conditions, ordering, page, per_page)
-        stmt = (
-            select(Product, chosen.c.total, _flag_ids())
+    counts = _filter_counts(query, filters)
+    total = counts.chosen
+    last = page_count(total, per_page)
+    if query.page > last:
+        query = query.with_page(last)  # past the last page: show the last
+    rows = []
+    if total:
+        # Choose the page's ids first (narrow rows, sorted once), then load only those
+        # products: wide columns and flag ids are never computed for the other rows.
+        chosen = _page_ids(conditions, ordering, query.page, per_page)
+        rows = db.session.execute(
+            select(Product, _flag_ids())
             .join(chosen, chosen.c.id == Product.id)
             .order_by(*ordering)
             .options(*_card_loading())
-        )
-        return db.session.execute(stmt).all()
-
-    counts = count_filters(but_category, category.id if category else None, flags)
-    rows = fetch(query.page)
-    if rows:
-        total = rows[0].total
-    else:
-        # Past the last page (or nothing matches): the counts know the total; show the last page.
-        total = counts.chosen
-        last = page_count(total, per_page)
-        if query.page != last:
-            query = query.with_page(last)
-            rows = fetch(last) if total else []
+        ).all()
     words = parse_search(query.q, flags).words if not total else []
     without_words = _filters(query, flags) + ([Product.category_id == category.id] if category else [])
     return ListingPage(

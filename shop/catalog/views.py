@@ -27,7 +27,7 @@ def products():
     def versions():
         nonlocal filters
         try:
-            filters = listing_filters(query, with_version=True)
+            filters = listing_filters(query)
             return listing_versions(query, filters, per_page)
         except BadListingQuery as error:
             abort(400, description=str(error))

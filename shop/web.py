@@ -1,5 +1,7 @@
 """What every page shares: template helpers and security headers."""
-from flask import Flask, request, session, url_for
+from urllib.parse import quote
+
+from flask import Flask, g, request, session, url_for
 from flask_login import current_user
 
 from shop.cart.session import current_cart
@@ -17,6 +19,21 @@ CSP = (
 )
 
 
+_HOLDER = "url-with-placeholder"
+_PATH_SAFE = "!$&'()*+,/:;=@"  # what werkzeug's converters leave unquoted in a path segment
+
+
+def url_with(endpoint: str, name: str, value: str) -> str:
+    """url_for(endpoint, name=value), for the many links of one kind a page has (a listing's cards
+    link each product three times): the URL is built once per request with a placeholder, and
+    each value put in its place, quoted as a URL path part."""
+    built = g.setdefault("url_with", {})
+    parts = built.get((endpoint, name))
+    if parts is None:
+        parts = built[(endpoint, name)] = url_for(endpoint, **{name: _HOLDER}).split(_HOLDER)
+    return quote(str(value), safe=_PATH_SAFE).join(parts)
+
+
 def register(app: Flask) -> None:
     currency = app.config["STORE_CURRENCY"]
 
@@ -29,11 +46,15 @@ def register(app: Flask) -> None:
     app.add_template_global(price_table, "volume_price_table")  # a size's trade volume prices, for trade visitors only
 
     @app.template_global()
+    def product_url(slug: str) -> str:
+        return url_with("catalog.product", "slug", slug)
+
+    @app.template_global()
     def product_image_url(product) -> str:
         """The photo an admin uploaded, or else the artwork generated for the product."""
         if getattr(product, "image_filename", ""):
-            return url_for("product_images.image", filename=product.image_filename)
-        return url_for("catalog.product_art", slug=product.slug)
+            return url_with("product_images.image", "filename", product.image_filename)
+        return url_with("catalog.product_art", "slug", product.slug)
 
     @app.template_filter("weight")
     def weight_filter(grams):

@@ -66,7 +66,7 @@ def main() -> int:
         print(f"{name:<14} median {statistics.median(times):5.1f} ms of Python per request "
               f"(min {min(times):.1f}, max {max(times):.1f})")
         if profiler:
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(35)
+            pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(35)
     return 0
 
 

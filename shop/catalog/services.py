@@ -297,15 +297,16 @@ def product_page_versions(slug: str) -> tuple | None:
 def get_product(slug: str, *, with_breaks: bool = False) -> Product:
     """The published product for its page; `with_breaks` loads the sizes' volume prices too (trade visitors only)."""
     variants = selectinload(Product.variants)
-    product = db.session.scalar(
+    # Flags and guides are a few rows each: joined to the product's own row (one query, not two).
+    product = db.session.scalars(
         select(Product)
         .where(Product.slug == slug, Product.published.is_(True))
         .options(
             variants.selectinload(Variant.price_breaks) if with_breaks else variants,
-            selectinload(Product.flags),
-            selectinload(Product.guides),
+            joinedload(Product.flags),
+            joinedload(Product.guides),
         )
-    )
+    ).unique().first()
     if product is None:
         raise ProductNotFound(slug)
     return product

@@ -218,6 +218,10 @@ def apply_for_trade(user: User, application: Application) -> TradeAccount:
     account = user.trade_account
     if account is not None and account.status in ("pending", "approved", "suspended"):
         raise AccountError("You have already applied for a trade account.")
+    membership = user.clinic_membership
+    if membership is not None and membership.clinic.trade_account_id != getattr(account, "id", None):
+        raise AccountError(f"You buy for {membership.clinic.name} already, at its trade prices. To open an account of "
+                           f"your own, ask its owner to remove you from the clinic first.")
     fields = {k: (v or "").strip() for k, v in vars(application).items()}
     try:
         fields["postcode"] = normalise_postcode(fields["postcode"])
@@ -257,6 +261,11 @@ def decide_trade(email: str, approve: bool, reason: str = "", *, actor=None) -> 
         raise AccountError("Give a reason for the rejection; the applicant is told it.")
     if approve and account.status == "approved":
         raise AccountError(f"{user.email} is already approved.")
+    membership = user.clinic_membership
+    if approve and membership is not None and membership.clinic.trade_account_id != account.id:
+        # Approving would open a clinic its applicant could not own: a person is in one clinic at a time.
+        raise AccountError(f"{user.email} buys for {membership.clinic.name} now, which is another clinic. They must "
+                           f"leave it (its owner removes them) before their own account can be approved.")
     before = trade_snapshot(account)
     account.status = "approved" if approve else "rejected"
     account.decision_reason = reason

@@ -1,11 +1,14 @@
 """An approval opens the practitioner's clinic; the clinic's trade account decides trade prices for all its members."""
-from shop.accounts.services import decide_trade
+import pytest
+
+from shop.accounts.services import AccountError, Application, apply_for_trade, decide_trade
 from shop.accounts.backoffice import suspend_trade
 from shop.clinics.models import Clinic, ClinicMember
 from shop.extensions import db
 from shop.reorder.services import Wanted, save_to_supplies, supplies_of
 from tests import factories as make
 from tests.factories import PASSWORD
+from tests.admin.support import post, signed_in
 from tests.helpers import sign_in
 
 
@@ -51,3 +54,31 @@ def test_a_buyer_of_an_approved_clinic_sees_its_trade_prices(app):
     client = app.test_client()
     sign_in(client, "sam@clinic.example", PASSWORD)
     assert "£7.50" in client.get("/products/grapeseed-oil").get_data(as_text=True)
+
+
+def test_someone_who_buys_for_another_clinic_is_not_approved_for_their_own(app):
+    # Sam applied, then joined Jo's clinic as a buyer: approving would open a clinic Sam could not own.
+    jo = make.user("jo@clinic.example", trade_status="approved")
+    sam = make.user("sam@clinic.example", trade_status="pending", clinic_name="Sam's Sports Massage")
+    jo.clinic.members.append(ClinicMember(user=sam, role="buyer"))
+    db.session.commit()
+    signed_in(client := app.test_client())
+    answer = post(client, f"/admin/practitioners/{sam.trade_account.id}/approve", {})
+    assert answer.status_code == 409
+    assert f"buys for {jo.clinic.name} now" in answer.get_data(as_text=True)
+    db.session.expire_all()
+    assert sam.trade_account.status == "pending" and sam.clinic.id == jo.clinic.id
+    assert db.session.query(Clinic).count() == 1  # no clinic without an owner
+
+
+def test_a_clinic_buyer_cannot_apply_for_a_trade_account_of_their_own(app):
+    jo = make.user("jo@clinic.example", trade_status="approved")
+    sam = make.user("sam@clinic.example")
+    jo.clinic.members.append(ClinicMember(user=sam, role="buyer"))
+    db.session.commit()
+    application = Application(clinic_name="Sam's Sports Massage", profession="physiotherapist", professional_body="HCPC",
+                              registration_number="PH12345", address_line1="1 Quay St", city="Leeds", postcode="LS1 1AA",
+                              phone="0113 000 0001")
+    with pytest.raises(AccountError, match="ask its owner to remove you"):
+        apply_for_trade(sam, application)
+    assert sam.trade_account is None

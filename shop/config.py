@@ -92,6 +92,8 @@ class Config:
     EMAIL_LINK_LIMIT = os.environ.get("EMAIL_LINK_LIMIT") or "5 per hour"
     # Unknown care plan links tried from one address before it is refused (guessing, not patients).
     PLAN_LINK_GUESS_LIMIT = os.environ.get("PLAN_LINK_GUESS_LIMIT") or "10 per 10 minutes"
+    # Discount codes refused for one address before it must wait (guessing codes, not shoppers).
+    DISCOUNT_CODE_GUESS_LIMIT = os.environ.get("DISCOUNT_CODE_GUESS_LIMIT") or "10 per 10 minutes"
     # Clinics (shop/clinics): how long an invitation link works, and how many an owner may send.
     CLINIC_INVITATION_DAYS = _int("CLINIC_INVITATION_DAYS", 7)
     CLINIC_INVITATION_LIMIT = os.environ.get("CLINIC_INVITATION_LIMIT") or "20 per day"

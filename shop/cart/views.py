@@ -5,6 +5,7 @@ from shop.cart.services import CartError, add_to_cart, choose_delivery, remove_f
 from shop.cart.session import current_cart, priced_current_cart, remember_code, remember_delivery, save_cart
 from shop.offers.services import CodeRefused, normalise_code
 from shop.catalog.services import ProductNotFound, get_product_of_variant
+from shop.extensions import limiter
 from shop.problems import Problem
 
 bp = Blueprint("cart", __name__, url_prefix="/cart")
@@ -45,7 +46,19 @@ def delivery():
     return redirect(url_for("cart.view"), code=303)
 
 
+CODE_GUESSING = "Too many discount codes tried from here. Please check the code you were given, or wait a few minutes."
+
+
+def _code_guess_limit():
+    return current_app.config["DISCOUNT_CODE_GUESS_LIMIT"]
+
+
+def _refused(response) -> bool:
+    return response.status_code == 400
+
+
 @bp.post("/code")
+@limiter.limit(_code_guess_limit, deduct_when=_refused, error_message=CODE_GUESSING)
 def code():
     """A discount code typed in the cart: kept only if it applies to this cart now, else the reason why."""
     form = CodeForm()

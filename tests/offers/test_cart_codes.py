@@ -24,6 +24,20 @@ def test_a_refused_code_is_a_400_with_its_message_by_the_field_and_is_not_kept(c
         assert "offer_code" not in session
 
 
+def test_guessing_codes_is_rate_limited_and_a_shopper_elsewhere_is_not(app, cream):
+    support.code("SPRING10")
+    guesser, shopper = app.test_client(), app.test_client()
+    shopper.environ_base["REMOTE_ADDR"] = "192.0.2.7"  # another address
+    add_to_cart(guesser, cream.variants[0].id, 1)
+    token = csrf_token(guesser)
+    for n in range(10):
+        assert guesser.post("/cart/code", data={"code": f"GUESS{n}", "csrf_token": token}).status_code == 400
+    blocked = guesser.post("/cart/code", data={"code": "SPRING10", "csrf_token": token})
+    assert blocked.status_code == 429 and "Too many discount codes" in blocked.get_data(as_text=True)
+    add_to_cart(shopper, cream.variants[0].id, 1)
+    assert shopper.post("/cart/code", data={"code": "SPRING10", "csrf_token": csrf_token(shopper)}).status_code == 303
+
+
 def test_a_kept_code_that_stops_applying_says_why_and_takes_nothing_off(client, cream):
     from shop.extensions import db
 

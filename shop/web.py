@@ -5,7 +5,7 @@ from flask import Flask, g, request, session, url_for
 from flask_login import current_user
 
 from shop.cart.session import current_cart
-from shop.catalog.volume import price_table
+from shop.catalog.volume import price_table, unit_price
 from shop.page_cache import define_hole, hole
 from shop.payments.services import demo_payments_on
 
@@ -44,6 +44,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(render_markdown, "markdown")
     app.add_template_filter(vat_included, "vat_included")
     app.add_template_global(price_table, "volume_price_table")  # a size's trade volume prices, for trade visitors only
+    app.add_template_global(unit_price, "unit_price")  # one unit's price in a line of a given quantity
 
     @app.template_global()
     def product_url(slug: str) -> str:

@@ -336,7 +336,7 @@ def _sizes_matching(q: str):
 def find_sizes(q: str = "", *, limit: int, offset: int = 0) -> list[Variant]:
     """Purchasable sizes by product name and size (the quick order pad, building a care plan)."""
     return list(db.session.scalars(
-        _sizes_matching(q).options(joinedload(Variant.product))
+        _sizes_matching(q).options(joinedload(Variant.product), selectinload(Variant.price_breaks))
         .order_by(Product.name, Variant.amount, Variant.id).offset(offset).limit(limit)
     ))
 

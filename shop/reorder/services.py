@@ -145,7 +145,8 @@ def _new_line(user: User, variant_id: int, quantity: int) -> SupplyItem:
 def supplies_of(user: User) -> list[SupplyItem]:
     return db.session.scalars(
         select(SupplyItem).where(_list_of(user))
-        .options(joinedload(SupplyItem.variant).joinedload(Variant.product))
+        .options(joinedload(SupplyItem.variant).joinedload(Variant.product),
+                 joinedload(SupplyItem.variant).selectinload(Variant.price_breaks))  # the price at the usual quantity
         .order_by(SupplyItem.added_at, SupplyItem.id)
     ).all()
 

@@ -68,3 +68,17 @@ def test_only_trade_visitors_see_the_table_of_volume_prices(app, client):
 def test_the_table_of_a_size_sold_in_cases_starts_at_one_case(app):
     cream = litre_of_oil(case=6, breaks=((12, 2700), (24, 2600)))
     assert price_table(cream) == [("6–11", 3000), ("12–23", 2700), ("24+", 2600)]
+
+
+def test_the_supplies_list_and_quick_order_show_the_price_the_cart_will_charge(app, client):
+    from shop.reorder.services import Wanted, save_to_supplies
+
+    oil = litre_of_oil()
+    practitioner = signed_in(client, "practitioner")
+    save_to_supplies(practitioner, [Wanted(oil.id, 12)], max_per_line=99)
+    supplies = client.get("/account/supplies").get_data(as_text=True)
+    assert "£27.00 <span class=\"muted\">each at 12, volume price</span>" in supplies
+    assert add_to_cart(client, oil.id, 12).status_code == 303
+    assert "12 × £27.00, <strong>volume price</strong>" in client.get("/cart").get_data(as_text=True)
+    quick = client.get("/quick-order", query_string={"q": oil.sku}).get_data(as_text=True)
+    assert "6–11: £28.50 each" in quick and "12+: £27.00 each" in quick

@@ -63,7 +63,7 @@ def void(invoice_id):
     clinic_id = invoice.clinic_id
     reason = request.form.get("reason", "").strip()[:300]
     if reason and not confirmed():
-        return confirm_page(f"Void invoice {invoice.number} of order {invoice.order.number}?",
+        return confirm_page(f"Void the invoice of order {invoice.order.number}?",
                             url_for("admin.void", invoice_id=invoice.id),
                             details=["It can no longer be paid, the order is cancelled and its stock goes back on sale.",
                                      f"Reason: {reason}"],
@@ -75,5 +75,5 @@ def void(invoice_id):
     except PaymentError as error:
         db.session.rollback()
         return _clinic_page(clinic_id, 503, [str(error)])
-    flash(f"Invoice {invoice.number} is void; order {invoice.order.number} is cancelled and its stock is back.", "info")
+    flash(f"The invoice of order {invoice.order.number} is void; the order is cancelled and its stock is back.", "info")
     return redirect(url_for("admin.clinic_invoices", clinic_id=clinic_id), code=303)

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from shop.audit.services import record_audit
 from shop.clinics.models import Clinic
@@ -97,8 +98,16 @@ def void_invoice(invoice_id: int, reason: str, *, gateway: Gateway, actor, now: 
     if invoice.order.shipped_at is not None:
         raise TermsError(f"Order {invoice.order.number} has shipped: its stock cannot come back by voiding. Issue a "
                          "credit note at the payment provider instead.", status=409)
-    if invoice.status == "preparing":
-        raise TermsError("Its invoice is still being prepared at the payment provider: try again in a minute.", status=409)
+    if invoice.status == "preparing" and _still_preparing(invoice):
+        # Never sent: nothing at the gateway can be paid (a draft left by a failure half-way is never
+        # finalised, as the shop finalises its invoices itself), so voiding is the shop's alone.
+        if not void_locally(invoice, f"invoice voided by {actor.email} before it was sent: {reason}", now):
+            db.session.rollback()
+            raise TermsError("The invoice changed while you were looking; please check it again.", status=409)
+        record_audit(actor, "invoice.void", invoice, {"status": "preparing"}, {"status": "void", "reason": reason},
+                     summary=f"invoice of {invoice.order.number} voided before it was sent: {reason}")
+        db.session.commit()
+        return invoice
     current = gateway.void_invoice(invoice.gateway_invoice_id)
     if current.status != "void":
         apply_invoice(invoice, current, now, livemode=gateway.livemode)  # paid a moment ago: honoured
@@ -111,6 +120,19 @@ def void_invoice(invoice_id: int, reason: str, *, gateway: Gateway, actor, now: 
                  summary=f"invoice {invoice.number} of {invoice.order.number} voided: {reason}")
     db.session.commit()
     return invoice
+
+
+def _still_preparing(invoice: Invoice) -> bool:
+    """Whether the invoice is still unsent, with its row locked against the worker; TermsError (409) while the
+    worker holds it, sending it at this moment. False if it was sent between the page and now."""
+    try:
+        locked = db.session.scalar(select(Invoice).where(Invoice.id == invoice.id).with_for_update(nowait=True, of=Invoice)
+                                   .execution_options(populate_existing=True))
+    except OperationalError:
+        db.session.rollback()
+        raise TermsError("Its invoice is being sent to the payment provider at this moment: try again in a minute.",
+                         status=409) from None
+    return locked.status == "preparing"
 
 
 # --- who owes what: the clinics page and the aged-debt export -----------------------------------------

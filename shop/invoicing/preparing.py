@@ -30,7 +30,15 @@ def prepare_invoices(gateway: Gateway, now: datetime) -> str:
     for invoice_id in waiting:
         invoice = db.session.get(Invoice, invoice_id)
         try:
-            customer = _customer_of(invoice, gateway)
+            customer = _customer_of(invoice, gateway)  # commits the clinic's customer the first time
+            # Locked while the gateway makes and sends it, so an admin voiding it meanwhile is told to try again
+            # rather than leaving a sent invoice for a cancelled order (backoffice.void_invoice). SQLite, the
+            # embedded default, has no row locks: there the update in record_sent is the only guard.
+            invoice = db.session.scalar(select(Invoice).where(Invoice.id == invoice_id, Invoice.status == "preparing")
+                                        .with_for_update(of=Invoice).execution_options(populate_existing=True))
+            if invoice is None:  # voided since it was listed
+                db.session.commit()
+                continue
             sent = gateway.create_invoice(invoice_request(invoice, customer))
         except PaymentError as error:
             db.session.rollback()

@@ -151,3 +151,33 @@ def test_voiding_an_unpaid_invoice_cancels_the_order_and_returns_its_stock_once(
     from shop.invoicing.services import standing_of
 
     assert standing_of(owner.clinic.id, utcnow() + timedelta(days=60)).owed_pence == 0
+
+
+def test_an_invoice_not_sent_yet_is_voided_by_the_shop_alone_and_never_sent(app, double, owner, oil):
+    # Stripe down since the order: the admin voids it before the worker could send it.
+    admin = make.user(role="admin")
+    order_on_account(signed_in(app, owner), oil.variants[1], 1)
+    assert stock_of(oil.variants[1].id) == 9
+    void_invoice(only_invoice().id, "clinic cancelled by phone", gateway=get_gateway(), actor=admin, now=utcnow())
+    assert orders()[0].status == "cancelled" and only_invoice().status == "void"
+    assert stock_of(oil.variants[1].id) == 10
+    assert prepare_invoices(get_gateway(), utcnow()) == "invoices sent 0, gateway unavailable for 0"
+    assert double.invoices == {} and calls(double, "/v1/invoices") == []
+    assert_ledger_balances()
+
+
+def test_an_invoice_the_worker_is_sending_at_this_moment_is_not_voided(app, backend, double, owner, oil):
+    if backend != "postgresql":
+        pytest.skip("row locks: PostgreSQL only (SQLite has none)")
+    from sqlalchemy import text
+
+    admin = make.user(role="admin")
+    order_on_account(signed_in(app, owner), oil.variants[1], 1)
+    invoice_id = only_invoice().id
+    with db.engine.connect() as worker:  # as prepare_invoices holds it while Stripe makes and sends the invoice
+        worker.execute(text("SELECT id FROM invoices WHERE id = :id FOR UPDATE"), {"id": invoice_id})
+        with pytest.raises(TermsError, match="being sent to the payment provider at this moment"):
+            void_invoice(invoice_id, "clinic cancelled by phone", gateway=get_gateway(), actor=admin, now=utcnow())
+        worker.rollback()
+    assert only_invoice().status == "preparing" and orders()[0].status == "on_account"
+    assert prepare_invoices(get_gateway(), utcnow()) == "invoices sent 1, gateway unavailable for 0"

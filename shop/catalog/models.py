@@ -59,6 +59,9 @@ class Product(db.Model):
         Index("ix_products_home_care_name", "published", "for_home_care", "name"),
         Index("ix_products_practice_name", "published", "for_practice", "name"),
         Index("ix_products_featured_name", "published", "featured", "name"),
+        # The back office lists every product, published or not, by name (and the stock table by
+        # product name): migrations/versions/0023_admin_indexes.py.
+        Index("ix_products_name_id", "name", "id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
@@ -143,6 +146,8 @@ class Variant(db.Model):
         CheckConstraint("shipping_weight_grams > 0", name="shipping_weight_positive"),
         CheckConstraint("case_quantity >= 1", name="case_quantity_positive"),
         Index("ix_variants_product_price", "product_id", "price_pence"),
+        # The stock table's on-hand sorts, lowest and highest first, each read in order (0023_admin_indexes).
+        Index("ix_variants_on_hand_sku", "stock_on_hand", "sku"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
@@ -192,6 +197,10 @@ class Variant(db.Model):
         if self.stock_on_hand <= self.low_stock_threshold:
             return "low"
         return "in"
+
+
+# Declared outside the class: a descending column needs the mapped column itself.
+Index("ix_variants_on_hand_desc_sku", Variant.stock_on_hand.desc(), Variant.sku)
 
 
 class PriceBreak(db.Model):

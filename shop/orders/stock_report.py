@@ -62,8 +62,7 @@ def held_in_open_checkouts():
 
 
 def _held_by_this_size():
-    # Correlated, so the database sums open checkouts for the rows a page shows only, after the
-    # sort and the limit, instead of grouping every open order line for all 30,000 sizes first.
+    # Correlated: summed for the page's own sizes, never grouped over every open order line.
     return (
         select(func.coalesce(func.sum(OrderLine.quantity), 0))
         .select_from(OrderLine)
@@ -74,9 +73,12 @@ def _held_by_this_size():
     )
 
 
+def _searched(q: str) -> str:
+    return (q or "").strip()[:100]
+
+
 def _filtered(stmt, q: str, state: str):
-    q = (q or "").strip()[:100]
-    if q:
+    if q := _searched(q):
         like = f"%{escape_like(q)}%"
         stmt = stmt.where(or_(Variant.sku.ilike(like, escape=LIKE_ESCAPE), Product.name.ilike(like, escape=LIKE_ESCAPE)))
     if state == "out":
@@ -90,34 +92,37 @@ def _filtered(stmt, q: str, state: str):
     return stmt
 
 
-def _stock_query(q: str = "", state: str = "", sort: str = "product"):
-    # Only the columns the table shows; the sorts each follow an index (ix_products_name_id then the
-    # product's sizes, uq_variants_sku, ix_variants_on_hand_sku), so a page reads about its own rows.
+def _stock_rows(q: str, state: str, sort: str, limit: int | None, offset: int = 0) -> list[StockRow]:
+    """The sizes matching, in the sort's order, as plain rows of what the table shows.
+
+    Two steps in one query: first the ids of the page's sizes, in order (each sort follows an index:
+    ix_products_name_id then the product's sizes, uq_variants_sku, ix_variants_on_hand_sku or
+    _desc_sku), then only those sizes' columns, product and units held. So a page reads about its
+    own rows, and a page deep in the list skips the others without looking up their held units."""
+    order = (*STOCK_SORTS.get(sort, STOCK_SORTS["product"]), Variant.id)
+    ids = select(Variant.id)
+    if sort == "product" or _searched(q):  # every size has its product: join only what sorts or filters
+        ids = ids.join(Product, Product.id == Variant.product_id)
+    ids = _filtered(ids, q, state).order_by(*order).limit(limit).offset(offset or None)
     stmt = (
         select(Variant.id, Variant.sku, Product.name, Product.published, Variant.size_label, Variant.stock_on_hand,
                Variant.low_stock_threshold, _held_by_this_size())
         .join(Product, Product.id == Variant.product_id)
-        .order_by(*STOCK_SORTS.get(sort, STOCK_SORTS["product"]), Variant.id)
+        .where(Variant.id.in_(ids))
+        .order_by(*order)
     )
-    return _filtered(stmt, q, state)
-
-
-def _rows(stmt) -> list[StockRow]:
     return [StockRow(*row) for row in db.session.execute(stmt)]
 
 
 def stock_table(*, q: str = "", state: str = "", sort: str = "product", limit: int | None = None) -> list[StockRow]:
-    stmt = _stock_query(q, state, sort)
-    if limit is not None:
-        stmt = stmt.limit(limit)
-    return _rows(stmt)
+    return _stock_rows(q, state, sort, limit)
 
 
 def count_sizes(*, q: str = "", state: str = "") -> int:
     # Every size has its product, and held units don't change how many sizes match: count variants
     # alone, joining products only when the search may match a product's name.
     stmt = select(func.count()).select_from(Variant)
-    if (q or "").strip():
+    if _searched(q):
         stmt = stmt.join(Product, Product.id == Variant.product_id)
     return db.session.scalar(_filtered(stmt, q, state))
 
@@ -139,7 +144,7 @@ def stock_page(*, q: str = "", state: str = "", sort: str = "product", page: int
     A page past the end shows the last one."""
     total = count_sizes(q=q, state=state)
     page = clamp_page(page, total, per_page)
-    return StockPage(_rows(_stock_query(q, state, sort).limit(per_page).offset((page - 1) * per_page)), total, page, per_page)
+    return StockPage(_stock_rows(q, state, sort, per_page, (page - 1) * per_page), total, page, per_page)
 
 
 def sizes_by_sku(limit: int = 300) -> list[Variant]:

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.clock import utcnow
@@ -132,6 +132,9 @@ def _estimated_weight(context) -> int:
     return estimated_shipping_grams(context.get_current_parameters()["amount"])
 
 
+LOW_OR_OUT = "stock_on_hand <= low_stock_threshold"
+
+
 class Variant(db.Model):
     """One size of a product: its own SKU, price and stock."""
 
@@ -148,6 +151,9 @@ class Variant(db.Model):
         Index("ix_variants_product_price", "product_id", "price_pence"),
         # The stock table's on-hand sorts, lowest and highest first, each read in order (0023_admin_indexes).
         Index("ix_variants_on_hand_sku", "stock_on_hand", "sku"),
+        # Only the sizes low or out: what the dashboard counts and lists, and the table's "low" filter.
+        Index("ix_variants_low_on_hand_sku", "stock_on_hand", "sku", postgresql_where=text(LOW_OR_OUT),
+              sqlite_where=text(LOW_OR_OUT)),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))

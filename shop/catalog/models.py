@@ -135,6 +135,15 @@ def _estimated_weight(context) -> int:
 LOW_OR_OUT = "stock_on_hand <= low_stock_threshold"
 
 
+def stock_state(on_hand: int, threshold: int) -> str:
+    """A size's stock as the shop and the back office mark it: out, low (at or under its threshold) or in."""
+    if on_hand <= 0:
+        return "out"
+    if on_hand <= threshold:
+        return "low"
+    return "in"
+
+
 class Variant(db.Model):
     """One size of a product: its own SKU, price and stock."""
 
@@ -198,11 +207,7 @@ class Variant(db.Model):
 
     @property
     def stock_state(self) -> str:
-        if self.stock_on_hand <= 0:
-            return "out"
-        if self.stock_on_hand <= self.low_stock_threshold:
-            return "low"
-        return "in"
+        return stock_state(self.stock_on_hand, self.low_stock_threshold)
 
 
 # Declared outside the class: a descending column needs the mapped column itself.

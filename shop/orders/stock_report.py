@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from shop.accounts.models import User
-from shop.catalog.models import Product, Variant
+from shop.catalog.models import Product, Variant, stock_state
 from shop.csvsafe import CSV_BATCH, csv_batches
 from shop.extensions import db
 from shop.inventory.models import StockMovement
@@ -43,11 +43,7 @@ class StockRow:
 
     @property
     def state(self) -> str:
-        if self.stock_on_hand <= 0:  # as Variant.stock_state
-            return "out"
-        if self.stock_on_hand <= self.low_stock_threshold:
-            return "low"
-        return "in"
+        return stock_state(self.stock_on_hand, self.low_stock_threshold)
 
 
 def held_in_open_checkouts():
@@ -99,7 +95,8 @@ def _stock_rows(q: str, state: str, sort: str, limit: int | None, offset: int = 
     ix_products_name_id then the product's sizes, uq_variants_sku, ix_variants_on_hand_sku or
     _desc_sku), then only those sizes' columns, product and units held. So a page reads about its
     own rows, and a page deep in the list skips the others without looking up their held units."""
-    order = (*STOCK_SORTS.get(sort, STOCK_SORTS["product"]), Variant.id)
+    sort = sort if sort in STOCK_SORTS else "product"
+    order = (*STOCK_SORTS[sort], Variant.id)
     ids = select(Variant.id)
     if sort == "product" or _searched(q):  # every size has its product: join only what sorts or filters
         ids = ids.join(Product, Product.id == Variant.product_id)
@@ -196,7 +193,6 @@ def stock_csv() -> Iterator[str]:
 
     def cells(row):
         sku, name, size, on_hand, held_units, threshold = row
-        state = "out" if on_hand <= 0 else "low" if on_hand <= threshold else "in"  # as Variant.stock_state
-        return sku, name, size, on_hand, int(held_units), threshold, state
+        return sku, name, size, on_hand, int(held_units), threshold, stock_state(on_hand, threshold)
 
     yield from csv_batches(["sku", "product", "size", "on_hand", "held_in_checkouts", "low_stock_threshold", "state"], rows, cells)

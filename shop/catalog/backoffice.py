@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import selectinload
 
 from shop.catalog.models import Category, Flag, Product, Variant
 from shop.csvsafe import CSV_BATCH, csv_batches
@@ -23,9 +22,19 @@ COLUMNS = ("sku", "product_slug", "product_name", "category", "size_label", "amo
 PRODUCTS_PER_PAGE = 50
 
 
+@dataclass(frozen=True, slots=True)
+class ProductRow:
+    """A product as the back office's list shows it: plain columns, no ORM objects (the list only reads)."""
+    id: int
+    name: str
+    category: str
+    published: bool
+    sizes: list[tuple[str, int]]  # (size label, price in pence), smallest first
+
+
 @dataclass
 class ProductPage:
-    products: list[Product]
+    products: list[ProductRow]
     total: int
     page: int
     per_page: int
@@ -37,14 +46,23 @@ class ProductPage:
 
 def find_products(q: str = "", page: int = 1, per_page: int = PRODUCTS_PER_PAGE) -> ProductPage:
     """One page of products, published or not, by name; those whose name contains `q` when given.
-    Three queries however many products: the count, the page (with its category), their sizes."""
+    Three queries however many products: the count, the page (with its category), their sizes.
+    The page is read in name order from ix_products_name_id."""
     where = [Product.name.ilike(f"%{escape_like(q)}%", escape=LIKE_ESCAPE)] if q else []
     total = db.session.scalar(select(func.count()).select_from(Product).where(*where))
     page = clamp_page(page, total, per_page)
-    products = db.session.scalars(
-        select(Product).where(*where).order_by(Product.name, Product.id)
-        .options(selectinload(Product.variants)).limit(per_page).offset((page - 1) * per_page))
-    return ProductPage(list(products), total, page, per_page)
+    found = db.session.execute(
+        select(Product.id, Product.name, Category.name, Product.published)
+        .join(Category, Category.id == Product.category_id).where(*where)
+        .order_by(Product.name, Product.id).limit(per_page).offset((page - 1) * per_page)).all()
+    sizes: dict[int, list[tuple[str, int]]] = {product_id: [] for product_id, *_ in found}
+    if sizes:
+        for product_id, label, price in db.session.execute(
+                select(Variant.product_id, Variant.size_label, Variant.price_pence)
+                .where(Variant.product_id.in_(list(sizes))).order_by(Variant.product_id, Variant.amount, Variant.id)):
+            sizes[product_id].append((label, price))
+    return ProductPage([ProductRow(product_id, name, category, published, sizes[product_id])
+                        for product_id, name, category, published in found], total, page, per_page)
 
 
 GUIDE_PRODUCT_CHOICES = 60

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.clock import utcnow
@@ -59,6 +59,9 @@ class Product(db.Model):
         Index("ix_products_home_care_name", "published", "for_home_care", "name"),
         Index("ix_products_practice_name", "published", "for_practice", "name"),
         Index("ix_products_featured_name", "published", "featured", "name"),
+        # The back office lists every product, published or not, by name (and the stock table by
+        # product name): migrations/versions/0023_admin_indexes.py.
+        Index("ix_products_name_id", "name", "id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
@@ -129,6 +132,18 @@ def _estimated_weight(context) -> int:
     return estimated_shipping_grams(context.get_current_parameters()["amount"])
 
 
+LOW_OR_OUT = "stock_on_hand <= low_stock_threshold"
+
+
+def stock_state(on_hand: int, threshold: int) -> str:
+    """A size's stock as the shop and the back office mark it: out, low (at or under its threshold) or in."""
+    if on_hand <= 0:
+        return "out"
+    if on_hand <= threshold:
+        return "low"
+    return "in"
+
+
 class Variant(db.Model):
     """One size of a product: its own SKU, price and stock."""
 
@@ -143,6 +158,11 @@ class Variant(db.Model):
         CheckConstraint("shipping_weight_grams > 0", name="shipping_weight_positive"),
         CheckConstraint("case_quantity >= 1", name="case_quantity_positive"),
         Index("ix_variants_product_price", "product_id", "price_pence"),
+        # The stock table's on-hand sorts, lowest and highest first, each read in order (0023_admin_indexes).
+        Index("ix_variants_on_hand_sku", "stock_on_hand", "sku"),
+        # Only the sizes low or out: what the dashboard counts and lists, and the table's "low" filter.
+        Index("ix_variants_low_on_hand_sku", "stock_on_hand", "sku", postgresql_where=text(LOW_OR_OUT),
+              sqlite_where=text(LOW_OR_OUT)),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
@@ -187,11 +207,11 @@ class Variant(db.Model):
 
     @property
     def stock_state(self) -> str:
-        if self.stock_on_hand <= 0:
-            return "out"
-        if self.stock_on_hand <= self.low_stock_threshold:
-            return "low"
-        return "in"
+        return stock_state(self.stock_on_hand, self.low_stock_threshold)
+
+
+# Declared outside the class: a descending column needs the mapped column itself.
+Index("ix_variants_on_hand_desc_sku", Variant.stock_on_hand.desc(), Variant.sku)
 
 
 class PriceBreak(db.Model):

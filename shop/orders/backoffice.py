@@ -228,17 +228,15 @@ def dashboard_figures(now: datetime | None = None) -> Dashboard:
     now = now or utcnow()
     today = datetime.combine(now.date(), time.min)
     week = today - timedelta(days=now.weekday())
-
-    def paid_since(start):
-        n, revenue = db.session.execute(
-            select(func.count(), func.coalesce(func.sum(Order.total_pence - Order.refunded_pence), 0))
-            .where(Order.paid_at >= start, Order.status.in_(MONEY_TAKEN))
-        ).one()
-        return int(n), int(revenue)
-
-    paid_today, revenue_today = paid_since(today)
-    paid_week, revenue_week = paid_since(week)
-    orders = select(func.count()).select_from(Order)
-    to_ship = db.session.scalar(orders.where(Order.status.in_(SHIPPABLE), Order.shipped_at.is_(None)))
-    flagged = db.session.scalar(orders.where(Order.status == OrderStatus.NEEDS_REVIEW))
-    return Dashboard(paid_today, revenue_today, paid_week, revenue_week, to_ship, flagged)
+    taken = Order.status.in_(MONEY_TAKEN)
+    kept = Order.total_pence - Order.refunded_pence
+    # All six figures in one pass over orders (aggregate FILTER, on PostgreSQL and SQLite alike), not four queries.
+    figures = db.session.execute(select(
+        func.count().filter(taken, Order.paid_at >= today),
+        func.coalesce(func.sum(kept).filter(taken, Order.paid_at >= today), 0),
+        func.count().filter(taken, Order.paid_at >= week),
+        func.coalesce(func.sum(kept).filter(taken, Order.paid_at >= week), 0),
+        func.count().filter(Order.status.in_(SHIPPABLE), Order.shipped_at.is_(None)),
+        func.count().filter(Order.status == OrderStatus.NEEDS_REVIEW),
+    ).select_from(Order)).one()
+    return Dashboard(*(int(figure) for figure in figures))

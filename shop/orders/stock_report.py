@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from shop.accounts.models import User
-from shop.catalog.models import Product, Variant
+from shop.catalog.models import Product, Variant, stock_state
 from shop.csvsafe import CSV_BATCH, csv_batches
 from shop.extensions import db
 from shop.inventory.models import StockMovement
@@ -29,14 +29,21 @@ STOCK_STATES = ("low", "out", "in")
 STOCK_PER_PAGE = 50
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class StockRow:
-    variant: Variant
+    """One size as the stock table shows it: plain columns, no ORM objects (the table only reads)."""
+    variant_id: int
+    sku: str
+    product_name: str
+    published: bool
+    size_label: str
+    stock_on_hand: int
+    low_stock_threshold: int
     held: int
 
     @property
     def state(self) -> str:
-        return self.variant.stock_state
+        return stock_state(self.stock_on_hand, self.low_stock_threshold)
 
 
 def held_in_open_checkouts():
@@ -50,20 +57,28 @@ def held_in_open_checkouts():
     )
 
 
-def _stock_query(q: str = "", state: str = "", sort: str = "product"):
-    held = held_in_open_checkouts()
-    # The product comes in the same row (contains_eager): one query for the whole table, never one per size.
-    stmt = (
-        select(Variant, func.coalesce(held.c.held, 0))
-        .join(Product, Product.id == Variant.product_id)
-        .outerjoin(held, held.c.variant_id == Variant.id)
-        .options(contains_eager(Variant.product))
-        .order_by(*STOCK_SORTS.get(sort, STOCK_SORTS["product"]), Variant.id)
+def _held_by_this_size():
+    # Correlated: summed for the page's own sizes, never grouped over every open order line.
+    return (
+        select(func.coalesce(func.sum(OrderLine.quantity), 0))
+        .select_from(OrderLine)
+        .join(Order, Order.id == OrderLine.order_id)
+        .where(OrderLine.variant_id == Variant.id, Order.status.in_(STOCK_HELD))
+        .correlate(Variant)
+        .scalar_subquery()
     )
-    q = (q or "").strip()[:100]
-    if q:
+
+
+def _searched(q: str) -> str:
+    return (q or "").strip()[:100]
+
+
+def _filtered(stmt, q: str, state: str):
+    if q := _searched(q):
         like = f"%{escape_like(q)}%"
-        stmt = stmt.where(or_(Variant.sku.ilike(like, escape=LIKE_ESCAPE), Product.name.ilike(like, escape=LIKE_ESCAPE)))
+        # The products named so, found once (10,000 names), rather than a product name tested per size.
+        named = select(Product.id).where(Product.name.ilike(like, escape=LIKE_ESCAPE))
+        stmt = stmt.where(or_(Variant.sku.ilike(like, escape=LIKE_ESCAPE), Variant.product_id.in_(named)))
     if state == "out":
         stmt = stmt.where(Variant.stock_on_hand <= 0)
     elif state == "low":
@@ -75,15 +90,36 @@ def _stock_query(q: str = "", state: str = "", sort: str = "product"):
     return stmt
 
 
+def _stock_rows(q: str, state: str, sort: str, limit: int | None, offset: int = 0) -> list[StockRow]:
+    """The sizes matching, in the sort's order, as plain rows of what the table shows.
+
+    Two steps in one query: first the ids of the page's sizes, in order (each sort follows an index:
+    ix_products_name_id then the product's sizes, uq_variants_sku, ix_variants_on_hand_sku or
+    _desc_sku), then only those sizes' columns, product and units held. So a page reads about its
+    own rows, and a page deep in the list skips the others without looking up their held units."""
+    sort = sort if sort in STOCK_SORTS else "product"
+    order = (*STOCK_SORTS[sort], Variant.id)
+    ids = select(Variant.id)
+    if sort == "product":  # every size has its product: join it only to sort by its name
+        ids = ids.join(Product, Product.id == Variant.product_id)
+    ids = _filtered(ids, q, state).order_by(*order).limit(limit).offset(offset or None)
+    stmt = (
+        select(Variant.id, Variant.sku, Product.name, Product.published, Variant.size_label, Variant.stock_on_hand,
+               Variant.low_stock_threshold, _held_by_this_size())
+        .join(Product, Product.id == Variant.product_id)
+        .where(Variant.id.in_(ids))
+        .order_by(*order)
+    )
+    return [StockRow(*row) for row in db.session.execute(stmt)]
+
+
 def stock_table(*, q: str = "", state: str = "", sort: str = "product", limit: int | None = None) -> list[StockRow]:
-    stmt = _stock_query(q, state, sort)
-    if limit is not None:
-        stmt = stmt.limit(limit)
-    return [StockRow(variant, int(h)) for variant, h in db.session.execute(stmt).all()]
+    return _stock_rows(q, state, sort, limit)
 
 
 def count_sizes(*, q: str = "", state: str = "") -> int:
-    return db.session.scalar(select(func.count()).select_from(_stock_query(q, state).order_by(None).subquery()))
+    # Every size has its product, and held units don't change how many sizes match: count variants alone.
+    return db.session.scalar(_filtered(select(func.count()).select_from(Variant), q, state))
 
 
 @dataclass
@@ -103,8 +139,7 @@ def stock_page(*, q: str = "", state: str = "", sort: str = "product", page: int
     A page past the end shows the last one."""
     total = count_sizes(q=q, state=state)
     page = clamp_page(page, total, per_page)
-    rows = db.session.execute(_stock_query(q, state, sort).limit(per_page).offset((page - 1) * per_page)).all()
-    return StockPage([StockRow(variant, int(h)) for variant, h in rows], total, page, per_page)
+    return StockPage(_stock_rows(q, state, sort, per_page, (page - 1) * per_page), total, page, per_page)
 
 
 def sizes_by_sku(limit: int = 300) -> list[Variant]:
@@ -156,7 +191,6 @@ def stock_csv() -> Iterator[str]:
 
     def cells(row):
         sku, name, size, on_hand, held_units, threshold = row
-        state = "out" if on_hand <= 0 else "low" if on_hand <= threshold else "in"  # as Variant.stock_state
-        return sku, name, size, on_hand, int(held_units), threshold, state
+        return sku, name, size, on_hand, int(held_units), threshold, stock_state(on_hand, threshold)
 
     yield from csv_batches(["sku", "product", "size", "on_hand", "held_in_checkouts", "low_stock_threshold", "state"], rows, cells)

@@ -108,3 +108,28 @@ def test_the_guide_editor_finds_products_to_link_by_name_keeping_what_was_typed(
     again = post(client, "/admin/guides/new", {"action": "find-products", "product_q": "00001", "product_ids": oil,
                                                "title": "Oils at home"}).get_data(as_text=True)
     assert "Oil 00065" in again and "Oil 00001" in again and f'value="{oil}" checked' in again
+
+
+STOCK_ROW = re.compile(r'<tr class="row-\w+">\s*<td><a href="/admin/stock/(\d+)">([^<]+)</a></td>\s*<td>([^<]+?)(?: <span|</td>)'
+                       r'.*?<span class="stock stock-\w+">(\d+)<', re.S)
+
+
+def test_every_stock_sort_pages_through_each_size_once_in_its_order_each_linking_to_its_own_size(client, app):
+    signed_in(client)
+    make.product("Arnica Cream", sizes=((50, 899, 2), (100, 1499, 0), (250, 2499, 40)))
+    bulk_products(20)  # 63 sizes in all: two pages
+    skus = dict(db.session.execute(select(Variant.sku, Variant.id)).all())
+    for sort in ("product", "sku", "on-hand", "on-hand-desc"):
+        rows = []
+        for page in (1, 2):
+            rows += STOCK_ROW.findall(client.get(f"/admin/stock?sort={sort}&page={page}").get_data(as_text=True))
+        assert sorted(sku for _, sku, _, _ in rows) == sorted(skus), sort  # every size, none twice
+        assert all(int(link) == skus[sku] for link, sku, _, _ in rows), sort
+        on_hand = [int(units) for *_, units in rows]
+        names = [name for _, _, name, _ in rows]
+        if sort == "product":
+            assert names == sorted(names)
+        elif sort == "on-hand":
+            assert on_hand == sorted(on_hand)
+        elif sort == "on-hand-desc":
+            assert on_hand == sorted(on_hand, reverse=True)

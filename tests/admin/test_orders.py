@@ -145,3 +145,27 @@ def test_accounting_csv_has_one_row_per_order_with_net_amounts(app, client):
     assert lines[0].startswith("order,created,paid,status,email,pricing,subtotal,delivery,total,refunded,net")
     assert lines[1].startswith(f"{order.number},2026-03-01T10:00:00,2026-03-01T10:00:00,paid,'=cmd@example.com,retail,25.00,0.00,25.00,5.00,20.00,GBP")
     assert len(lines) == 2
+
+
+def test_the_dashboard_counts_orders_paid_today_and_this_week_net_of_refunds_those_to_ship_and_those_flagged(app):
+    from shop.orders.backoffice import dashboard_figures
+
+    oil = make.product("Oil", sizes=((100, 1000, 50),)).variants[0]
+    wednesday = datetime(2026, 3, 11, 15)
+    today = make.paid_order(None, [(oil, 2)], paid_at=datetime(2026, 3, 11, 9))  # 2000, 300 refunded
+    today.refunded_pence = 300
+    monday = make.paid_order(None, [(oil, 1)], paid_at=datetime(2026, 3, 9, 0, 5))
+    monday.shipped_at = datetime(2026, 3, 10, 12)
+    make.paid_order(None, [(oil, 4)], paid_at=datetime(2026, 3, 8, 23, 55))  # last Sunday: last week's, not shipped
+    flagged = make.paid_order(None, [(oil, 3)], status="needs_review")  # money taken, held for review
+    flagged.paid_at = datetime(2026, 3, 11, 10)
+    make.paid_order(None, [(oil, 5)], status="on_account")  # shipped before its invoice is paid
+    make.paid_order(None, [(oil, 6)], status="pending_payment")
+    db.session.commit()
+
+    figures = dashboard_figures(wednesday)
+
+    assert (figures.paid_today, figures.revenue_today) == (2, 1700 + 3000)
+    assert (figures.paid_week, figures.revenue_week) == (3, 1700 + 1000 + 3000)
+    assert figures.to_ship == 3  # today's, last Sunday's and the one on account; Monday's has gone
+    assert figures.flagged == 1

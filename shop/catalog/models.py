@@ -60,7 +60,7 @@ class Product(db.Model):
         Index("ix_products_practice_name", "published", "for_practice", "name"),
         Index("ix_products_featured_name", "published", "featured", "name"),
         # The back office lists every product, published or not, by name (and the stock table by
-        # product name): migrations/versions/0023_admin_indexes.py.
+        # product name): migrations/versions/0024_admin_indexes.py.
         Index("ix_products_name_id", "name", "id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -158,7 +158,7 @@ class Variant(db.Model):
         CheckConstraint("shipping_weight_grams > 0", name="shipping_weight_positive"),
         CheckConstraint("case_quantity >= 1", name="case_quantity_positive"),
         Index("ix_variants_product_price", "product_id", "price_pence"),
-        # The stock table's on-hand sorts, lowest and highest first, each read in order (0023_admin_indexes).
+        # The stock table's on-hand sorts, lowest and highest first, each read in order (0024_admin_indexes).
         Index("ix_variants_on_hand_sku", "stock_on_hand", "sku"),
         # Only the sizes low or out: what the dashboard counts and lists, and the table's "low" filter.
         Index("ix_variants_low_on_hand_sku", "stock_on_hand", "sku", postgresql_where=text(LOW_OR_OUT),

@@ -1,7 +1,7 @@
 """indexes for the back office's lists at 10,000 products: products by name, sizes by stock on hand
 
-Revision ID: 0023
-Revises: 0022
+Revision ID: 0024
+Revises: 0023
 Create Date: 2026-12-02 19:00:00
 
 The product list (published or not) sorts by name then id, and the stock table's default sort is the
@@ -16,8 +16,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0023'
-down_revision = '0022'
+revision = '0024'
+down_revision = '0023'
 branch_labels = None
 depends_on = None
 

@@ -29,6 +29,7 @@ it through the events below, and tests/integration/test_migrations.py checks the
 SQLite migration that rebuilds one of these tables (batch "move and copy") drops its triggers: it
 must create them again from here.
 """
+from flask import current_app
 from sqlalchemy import event, func, select
 
 from shop.catalog.models import Product, Variant
@@ -163,7 +164,7 @@ def product_versions(*where, chosen=None, order_by=(), catalogue: bool = True) -
     stmt = select(*columns)
     if chosen is not None:
         stmt = stmt.join(chosen, chosen.c.id == Product.id)
-    rows = db.session.execute(stmt.where(*where).order_by(*order_by)).all()
+    rows = read(stmt.where(*where).order_by(*order_by))
     products = tuple(tuple(r[:-1]) if catalogue else tuple(r) for r in rows)
     if not catalogue:
         return products
@@ -172,4 +173,9 @@ def product_versions(*where, chosen=None, order_by=(), catalogue: bool = True) -
 
 def catalogue_only() -> int:
     """The catalogue-wide version alone, for pages that show no product (the guides' index)."""
-    return db.session.scalar(select(catalogue_version()))
+    return read(select(catalogue_version()))[0][0]
+
+
+def read(statement) -> list:
+    """The rows of a versions query, by the page cache's reader (reader.py: one round trip on PostgreSQL)."""
+    return current_app.extensions["page_cache"].reader.rows(statement)

@@ -3,9 +3,11 @@
 Every function here runs a fixed number of queries however many products exist:
 relationships are loaded with one extra query each, never one per product.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from sqlalchemy import String, and_, cast, exists, func, or_, select
+from flask import current_app
+
+from sqlalchemy import String, and_, cast, exists, func, or_, select, true
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -177,24 +179,30 @@ class ListingFilters:
     conditions: list
     ordering: list
     catalogue_version: int | None = None  # read in the same statement as the categories
+    flags_version: int | None = None  # and as the flags: when both agree, the two lists are of that version
 
 
 def listing_filters(query: ListingQuery, *, with_version: bool = False) -> ListingFilters:
     if with_version:
         # The categories and the catalogue version in one statement: the categories the key's
-        # page shows can never be older than the version the key holds.
-        rows = db.session.execute(
-            select(Category, catalogue_version()).order_by(Category.position, Category.name)).all()
-        categories = [row[0] for row in rows]
-        version = rows[0][1] if rows else catalogue_only()
+        # page shows can never be older than the version the key holds. The flags likewise.
+        version, categories = _with_catalogue_version(Category, Category.position, Category.name)
+        flags_version, flags = _with_catalogue_version(Flag, Flag.kind.desc(), Flag.name)
     else:
-        categories, version = list_categories(), None
-    flags = list_flags()
+        categories, flags, version, flags_version = list_categories(), list_flags(), None, None
     category = _chosen_category(query, categories)
     but_category = _filters(query, flags)
     conditions = but_category + ([Product.category_id == category.id] if category else [])
     ordering = _ordering(query.sort, search_rank(query.q, flags, _dialect()))
-    return ListingFilters(categories, flags, category, but_category, conditions, ordering, version)
+    return ListingFilters(categories, flags, category, but_category, conditions, ordering, version, flags_version)
+
+
+def _with_catalogue_version(model, *order_by) -> tuple[int, list]:
+    """(catalogue version, every row of `model`) in one statement, the version there even with no rows."""
+    version = select(catalogue_version()).subquery()
+    rows = db.session.execute(select(version.c.catalogue_version, model).select_from(version)
+                              .outerjoin(model, true()).order_by(*order_by)).all()
+    return rows[0][0], [row[1] for row in rows if row[1] is not None]
 
 
 def _page_ids(conditions, ordering, page: int, per_page: int):
@@ -209,24 +217,112 @@ def _page_ids(conditions, ordering, page: int, per_page: int):
     )
 
 
-def listing_versions(query: ListingQuery, filters: ListingFilters, per_page: int) -> tuple | None:
-    """The page cache's key for a listing: the catalogue version and the ids and versions of the
-    products on the page in order (one narrow query, answered by the listing's indexes). The total
-    and the filter counts are not counted again for the key: only a product added, removed,
-    (un)published or moved to another category, use or flag changes them, and each of those moves
-    the catalogue version.
+def listing_versions(query: ListingQuery, per_page: int) -> tuple[tuple | None, ListingFilters | None]:
+    """The page cache's key for a listing, and the filters it read when it had to read them (for the
+    page, on a miss). The key is the catalogue version and the ids and versions of the products on
+    the page in order (one narrow query, answered by the listing's indexes). The total and the
+    filter counts are not counted again for the key: only a product added, removed, (un)published or
+    moved to another category, use or flag changes them, and each of those moves the catalogue version.
+
+    The categories and flags that turn the query string into conditions are remembered with the
+    catalogue version read in the same statements (every change to them moves it, so one version is
+    one set of them): the key's query reads the catalogue version too, and when it is the remembered
+    one the conditions were right, so a hit runs that one query. When it is not, they are read again,
+    and the key's query runs again unless the rows already read were of the version just read, by
+    conditions that mean the same (a product added moves the version but changes no category).
 
     None (do not cache) for a search with words, and for a page past the end (it shows the last
     page, whose products this did not read).
     """
     if query.q:
-        return None
-    on_page = (select(Product.id).where(*filters.conditions).order_by(*filters.ordering)
+        return None, None
+    known = _known_catalogue()
+    tried = None
+    if known is not None:
+        try:
+            conditions, ordering = known.filters_for(query)
+        except BadListingQuery:
+            pass  # perhaps a category or flag added since: asked again below
+        else:
+            version, rows = _page_versions(query, conditions, ordering, per_page)
+            if version == known.version:
+                return _listing_key(query, version, rows), None
+            tried = (version, known.meaning(query), rows)
+    filters = listing_filters(query, with_version=True)
+    version = filters.catalogue_version
+    if version == filters.flags_version:
+        _remember_catalogue(filters)
+        if tried and tried[0] == version and tried[1] == _meaning(query, filters.categories, filters.flags):
+            # The rows were read at this very version, by conditions that mean what these do.
+            return _listing_key(query, version, tried[2]), filters
+    rows = _page_versions(query, filters.conditions, filters.ordering, per_page)[1]
+    return _listing_key(query, version, rows), filters
+
+
+def _page_versions(query: ListingQuery, conditions, ordering, per_page: int) -> tuple:
+    on_page = (select(Product.id).where(*conditions).order_by(*ordering)
                .limit(per_page).offset((query.page - 1) * per_page).subquery())
-    rows = product_versions(chosen=on_page, order_by=filters.ordering, catalogue=False)
+    return product_versions(chosen=on_page, order_by=ordering)
+
+
+def _listing_key(query: ListingQuery, version, rows) -> tuple | None:
     if not rows and query.page != 1:
         return None
-    return (filters.catalogue_version, tuple(rows))
+    return (version, tuple(rows))
+
+
+@dataclass(frozen=True)
+class _Named:
+    """A category or flag as the listing's conditions use it: no ORM object outlives its request."""
+
+    id: int
+    slug: str
+    kind: str = ""
+    name: str = ""
+
+
+class _KnownCatalogue:
+    """The categories and flags as of one catalogue version, and the conditions made from them."""
+
+    def __init__(self, filters: ListingFilters):
+        self.version = filters.catalogue_version
+        self.categories = [_Named(c.id, c.slug) for c in filters.categories]
+        self.flags = [_Named(f.id, f.slug, f.kind, f.name) for f in filters.flags]
+        self._made: dict = {}
+
+    def meaning(self, query: ListingQuery) -> tuple:
+        return _meaning(query, self.categories, self.flags)
+
+    def filters_for(self, query: ListingQuery) -> tuple[list, list]:
+        """(conditions, ordering) for a listing query without words (raises BadListingQuery)."""
+        args = replace(query, page=1)
+        made = self._made.get(args)
+        if made is None:
+            category = _chosen_category(query, self.categories)
+            conditions = _filters(query, self.flags) + ([Product.category_id == category.id] if category else [])
+            made = (conditions, _ordering(query.sort))
+            if len(self._made) < 1000:  # the filters offered on the page, not every string a client can send
+                self._made[args] = made
+        return made
+
+
+def _meaning(query: ListingQuery, categories, flags) -> tuple:
+    """What a query without words asks of the catalogue's categories and flags: the only input its
+    conditions take from them (raises BadListingQuery as _filters does)."""
+    category = _chosen_category(query, categories)
+    by_slug = {f.slug: f for f in flags}
+    named = tuple((by_slug[s].id, by_slug[s].kind) if s in by_slug else None for s in query.suitable + query.avoid)
+    return (category.id if category else None, named)
+
+
+def _known_catalogue() -> _KnownCatalogue | None:
+    return current_app.extensions.get("listing_catalogue")
+
+
+def _remember_catalogue(filters: ListingFilters) -> None:
+    known = _known_catalogue()
+    if known is None or known.version != filters.catalogue_version:
+        current_app.extensions["listing_catalogue"] = _KnownCatalogue(filters)
 
 
 def browse_products(query: ListingQuery, per_page: int, filters: ListingFilters | None = None) -> ListingPage:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 
 from flask import current_app
 
-from sqlalchemy import String, and_, cast, exists, func, or_, select, true
+from sqlalchemy import String, and_, cast, exists, func, or_, select, true, union
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -454,17 +454,20 @@ def home_versions() -> tuple:
 
 def _featured(limit: int = 4):
     def first(condition, n):
-        return (
+        return select(
             select(Product.id)
             .where(Product.published.is_(True), Product.featured.is_(True), condition)
             .order_by(Product.name, Product.id)
             .limit(n)
+            .subquery()
         )
 
     # Only the few the page can show, however many products are featured: the first practice
-    # ones, and enough home-care ones to fill the other row after those are taken out.
-    return or_(Product.id.in_(first(Product.for_practice.is_(True), limit)),
-               Product.id.in_(first(Product.for_home_care.is_(True), 2 * limit)))
+    # ones, and enough home-care ones to fill the other row after those are taken out. One IN of a
+    # UNION, not an OR of two INs: PostgreSQL tested the OR on every product (5 ms at 10,000, for the
+    # home page's key on every request); the union's dozen ids are looked up by primary key.
+    return Product.id.in_(union(first(Product.for_practice.is_(True), limit),
+                                first(Product.for_home_care.is_(True), 2 * limit)))
 
 
 @dataclass

@@ -4,10 +4,11 @@ Every function here runs a fixed number of queries however many products exist:
 relationships are loaded with one extra query each, never one per product.
 """
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from flask import current_app
 
-from sqlalchemy import String, and_, cast, exists, func, or_, select, true, union
+from sqlalchemy import String, and_, bindparam, cast, exists, func, or_, select, true, union
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -17,7 +18,7 @@ from shop.catalog.models import Category, Flag, Product, Variant, product_flags
 from shop.catalog.search import parse_search, search_conditions, search_rank
 from shop.catalog.text_match import closest_names, looks_like_sku, sku_product_slug
 from shop.extensions import db
-from shop.page_cache.versions import catalogue_only, catalogue_version, product_versions
+from shop.page_cache.versions import catalogue_version, read_versions, versions_statement
 from shop.sql import LIKE_ESCAPE, escape_like
 from shop.paging import page_count
 
@@ -240,11 +241,11 @@ def listing_versions(query: ListingQuery, per_page: int) -> tuple[tuple | None, 
     tried = None
     if known is not None:
         try:
-            conditions, ordering = known.filters_for(query)
+            statement = known.statement_for(query)
         except BadListingQuery:
             pass  # perhaps a category or flag added since: asked again below
         else:
-            version, rows = _page_versions(query, conditions, ordering, per_page)
+            version, rows = read_versions(statement, _page_window(query, per_page))
             if version == known.version:
                 return _listing_key(query, version, rows), None
             tried = (version, known.meaning(query), rows)
@@ -255,14 +256,19 @@ def listing_versions(query: ListingQuery, per_page: int) -> tuple[tuple | None, 
         if tried and tried[0] == version and tried[1] == _meaning(query, filters.categories, filters.flags):
             # The rows were read at this very version, by conditions that mean what these do.
             return _listing_key(query, version, tried[2]), filters
-    rows = _page_versions(query, filters.conditions, filters.ordering, per_page)[1]
+    rows = read_versions(_page_statement(filters.conditions, filters.ordering), _page_window(query, per_page))[1]
     return _listing_key(query, version, rows), filters
 
 
-def _page_versions(query: ListingQuery, conditions, ordering, per_page: int) -> tuple:
+def _page_statement(conditions, ordering):
+    """The listing key's query, the page a bound parameter: one statement for every page of a filter."""
     on_page = (select(Product.id).where(*conditions).order_by(*ordering)
-               .limit(per_page).offset((query.page - 1) * per_page).subquery())
-    return product_versions(chosen=on_page, order_by=ordering)
+               .limit(bindparam("page_size")).offset(bindparam("page_skip")).subquery())
+    return versions_statement(chosen=on_page, order_by=ordering)
+
+
+def _page_window(query: ListingQuery, per_page: int) -> dict:
+    return {"page_size": per_page, "page_skip": (query.page - 1) * per_page}
 
 
 def _listing_key(query: ListingQuery, version, rows) -> tuple | None:
@@ -293,14 +299,14 @@ class _KnownCatalogue:
     def meaning(self, query: ListingQuery) -> tuple:
         return _meaning(query, self.categories, self.flags)
 
-    def filters_for(self, query: ListingQuery) -> tuple[list, list]:
-        """(conditions, ordering) for a listing query without words (raises BadListingQuery)."""
+    def statement_for(self, query: ListingQuery):
+        """The key's query for a listing query without words, built once per filter (raises BadListingQuery)."""
         args = replace(query, page=1)
         made = self._made.get(args)
         if made is None:
             category = _chosen_category(query, self.categories)
             conditions = _filters(query, self.flags) + ([Product.category_id == category.id] if category else [])
-            made = (conditions, _ordering(query.sort))
+            made = _page_statement(conditions, _ordering(query.sort))
             if len(self._made) < 1000:  # the filters offered on the page, not every string a client can send
                 self._made[args] = made
         return made
@@ -386,8 +392,14 @@ def product_for_sku(q: str) -> str | None:
 def product_page_versions(slug: str) -> tuple | None:
     """The page cache's key for a product page: the catalogue version and the product's versions
     (None when there is no such published product: its 404 is not cached)."""
-    version, products = product_versions(Product.slug == slug, Product.published.is_(True))
+    version, products = read_versions(_product_page_statement(), {"slug": slug})
     return (version, products) if products else None
+
+
+@lru_cache(maxsize=None)
+def _product_page_statement():
+    # Built once: making the statement cost about as much as running it.
+    return versions_statement(Product.slug == bindparam("slug"), Product.published.is_(True))
 
 
 def get_product(slug: str, *, with_breaks: bool = False) -> Product:
@@ -449,7 +461,12 @@ def get_product_art(slug: str) -> Product:
 
 def home_versions() -> tuple:
     """The page cache's key for the home page: the catalogue version and the featured products' versions."""
-    return product_versions(_featured(), order_by=[Product.name, Product.id])
+    return read_versions(_home_statement())
+
+
+@lru_cache(maxsize=None)
+def _home_statement():
+    return versions_statement(_featured(), order_by=[Product.name, Product.id])
 
 
 def _featured(limit: int = 4):

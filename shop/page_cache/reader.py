@@ -40,19 +40,19 @@ class VersionReader:
                     self._engine = create_engine(self.url, isolation_level="AUTOCOMMIT", pool_size=2, max_overflow=20)
         return self._engine
 
-    def rows(self, statement) -> list:
+    def rows(self, statement, params=None) -> list:
         if not self.own_connection:
-            return db.session.execute(statement).all()
+            return db.session.execute(statement, params).all()
         try:
-            return self._rows(statement)
+            return self._rows(statement, params)
         except DBAPIError as error:
             if not error.connection_invalidated:
                 raise
-            return self._rows(statement)
+            return self._rows(statement, params)
 
-    def _rows(self, statement) -> list:
+    def _rows(self, statement, params) -> list:
         with self.engine.connect() as connection:
-            return connection.execute(statement).all()
+            return connection.execute(statement, params).all()
 
     def dispose(self) -> None:
         if self._engine is not None:

@@ -147,6 +147,20 @@ def sizes_version():
     )
 
 
+def versions_statement(*where, chosen=None, order_by=(), catalogue: bool = True):
+    """The query product_versions runs, to be built once and read with read_versions (with bound
+    parameters) where a page asks the same question on every request."""
+    columns = [Product.id, Product.version, sizes_version()]
+    if chosen is not None and "total" in chosen.c:
+        columns.append(chosen.c.total)
+    if catalogue:
+        columns.append(catalogue_version())
+    stmt = select(*columns)
+    if chosen is not None:
+        stmt = stmt.join(chosen, chosen.c.id == Product.id)
+    return stmt.where(*where).order_by(*order_by)
+
+
 def product_versions(*where, chosen=None, order_by=(), catalogue: bool = True) -> tuple:
     """The versions of the products a page shows, in its order: (catalogue version, products) where
     products is ((id, version, sizes' version), ...); with catalogue=False only the products, each
@@ -156,15 +170,12 @@ def product_versions(*where, chosen=None, order_by=(), catalogue: bool = True) -
     One narrow query, run before the page's own queries: data read after it can only be newer than
     the versions it read, never older, so no page is ever stored under a key newer than its data.
     """
-    columns = [Product.id, Product.version, sizes_version()]
-    if chosen is not None and "total" in chosen.c:
-        columns.append(chosen.c.total)
-    if catalogue:
-        columns.append(catalogue_version())
-    stmt = select(*columns)
-    if chosen is not None:
-        stmt = stmt.join(chosen, chosen.c.id == Product.id)
-    rows = read(stmt.where(*where).order_by(*order_by))
+    return read_versions(versions_statement(*where, chosen=chosen, order_by=order_by, catalogue=catalogue),
+                         catalogue=catalogue)
+
+
+def read_versions(statement, params=None, *, catalogue: bool = True) -> tuple:
+    rows = read(statement, params)
     products = tuple(tuple(r[:-1]) if catalogue else tuple(r) for r in rows)
     if not catalogue:
         return products
@@ -176,6 +187,6 @@ def catalogue_only() -> int:
     return read(select(catalogue_version()))[0][0]
 
 
-def read(statement) -> list:
+def read(statement, params=None) -> list:
     """The rows of a versions query, by the page cache's reader (reader.py: one round trip on PostgreSQL)."""
-    return current_app.extensions["page_cache"].reader.rows(statement)
+    return current_app.extensions["page_cache"].reader.rows(statement, params)

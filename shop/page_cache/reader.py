@@ -23,6 +23,12 @@ from sqlalchemy.pool import NullPool
 from shop.extensions import db
 
 
+# Versions rows are read by position only. Without this, each read of a statement built once but
+# compiled from an equal one (the listing's, after a catalogue change) matched its columns by name
+# again, building SQL comparisons to do it (the option the ORM itself sets; ignored if it goes).
+_BY_POSITION = {"_result_disable_adapt_to_context": True}
+
+
 class VersionReader:
     def __init__(self, url: str):
         self.url = url
@@ -57,7 +63,7 @@ class VersionReader:
         except IndexError:
             connection = self.engine.connect()
         try:
-            rows = connection.execute(statement, params).all()
+            rows = connection.execute(statement, params, execution_options=_BY_POSITION).all()
         except BaseException:
             connection.close()  # whatever it was, the next read starts on a new connection
             raise

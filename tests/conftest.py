@@ -226,6 +226,7 @@ def app(backend, database_url, tmp_path, app_settings, request):
             yield app
         finally:
             db.session.remove()
+            app.extensions["page_cache"].reader.dispose()  # its own connections (PostgreSQL)
             if backend == "postgresql":
                 _truncate_all()  # the next test on this process starts from empty tables
             db.engine.dispose()
@@ -343,7 +344,8 @@ def runner(app):
 
 @pytest.fixture
 def count_queries(app):
-    """`with count_queries() as counted: ...` then `counted.n` is the number of SQL statements run."""
+    """`with count_queries() as counted: ...` then `counted.n` is the number of SQL statements run
+    (the page cache's versions reads included: on PostgreSQL they have a connection of their own)."""
 
     @contextmanager
     def counting():
@@ -358,11 +360,14 @@ def count_queries(app):
             counter.n += 1
             counter.statements.append(statement)
 
-        event.listen(db.engine, "before_cursor_execute", before)
+        engines = {db.engine, app.extensions["page_cache"].reader.engine or db.engine}
+        for engine in engines:
+            event.listen(engine, "before_cursor_execute", before)
         try:
             yield counter
         finally:
-            event.remove(db.engine, "before_cursor_execute", before)
+            for engine in engines:
+                event.remove(engine, "before_cursor_execute", before)
 
     return counting
 

@@ -3,8 +3,7 @@ from flask_login import current_user
 
 from shop.catalog.art import product_svg
 from shop.catalog.listing import USES, BadListingQuery, ListingQuery, sorts_for
-from shop.catalog.services import (ProductNotFound, browse_products, get_product, get_product_art, listing_filters,
-                                   listing_versions,
+from shop.catalog.services import (ProductNotFound, browse_products, get_product, get_product_art, listing_versions,
                                    product_for_sku, product_page_versions)
 from shop.page_cache import cached_page
 
@@ -22,13 +21,13 @@ def products():
     if slug:
         return redirect(url_for("catalog.product", slug=slug))
 
-    filters = None  # read by the cache key, then used again by the page on a miss
+    filters = None  # when the cache key had to read them, used again by the page on a miss
 
     def versions():
         nonlocal filters
         try:
-            filters = listing_filters(query)
-            return listing_versions(query, filters, per_page)
+            key, filters = listing_versions(query, per_page)
+            return key
         except BadListingQuery as error:
             abort(400, description=str(error))
 

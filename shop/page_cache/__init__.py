@@ -22,6 +22,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from shop.page_cache.holes import Holes, mark_personal, strip_markers  # noqa: F401 - mark_personal is for callers
+from shop.page_cache.reader import VersionReader
 from shop.page_cache.store import MemoryPages, PageStore, SharedPages
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,6 +49,7 @@ class PageCache:
         self.release = release_id()
         self.holes = Holes(config["SECRET_KEY"], self.release)
         self.store = None
+        self.reader = VersionReader(config["SQLALCHEMY_DATABASE_URI"])
         if str(config.get("PAGE_CACHE", "on")).lower() not in ("off", "0", "false", "no"):
             shared = None
             if config.get("PAGE_CACHE_URL"):

@@ -18,6 +18,7 @@ from flask import g
 from markupsafe import Markup, escape
 
 MARK = "\ue000"  # Unicode private use: never in real text
+MARK_BYTES = MARK.encode()
 
 
 class Hole(Markup):
@@ -45,6 +46,7 @@ class Holes:
         """`fill()` gives this request's value; it runs only when a page shows the hole."""
         self._markers[name] = Hole(f"{MARK}{self.secret}-{name}{MARK}")
         self._fillers[name] = fill
+        self._names = {m.encode().strip(MARK_BYTES): n for n, m in self._markers.items()}
 
     def value(self, name: str):
         """What a template prints: the marker while rendering for the cache, else the real value."""
@@ -53,11 +55,25 @@ class Holes:
         return self._fillers[name]()
 
     def fill(self, body: bytes) -> bytes:
-        for name, marker in self._markers.items():
-            marker = marker.encode()
-            if marker in body:
-                body = body.replace(marker, str(escape(self._fillers[name]())).encode())
-        return body
+        """The body with every hole filled, in one pass over it; each value worked out once.
+
+        The marker character is in stored bytes only around a marker (strip_markers), so the
+        pieces between them alternate: text, a marker's inside, text, ...
+        """
+        pieces = body.split(MARK_BYTES)
+        if len(pieces) == 1:
+            return body
+        values: dict[bytes, bytes] = {}
+        for i in range(1, len(pieces), 2):
+            inside = pieces[i]
+            value = values.get(inside)
+            if value is None:
+                name = self._names.get(inside)
+                # Not one of ours (cannot happen, see above): left as it was rather than guessed at.
+                value = values[inside] = (MARK_BYTES + inside + MARK_BYTES if name is None
+                                          else str(escape(self._fillers[name]())).encode())
+            pieces[i] = value
+        return b"".join(pieces)
 
     def rendering(self):
         return _Rendering()

@@ -29,6 +29,7 @@ it through the events below, and tests/integration/test_migrations.py checks the
 SQLite migration that rebuilds one of these tables (batch "move and copy") drops its triggers: it
 must create them again from here.
 """
+from flask import current_app
 from sqlalchemy import event, func, select
 
 from shop.catalog.models import Product, Variant
@@ -146,6 +147,20 @@ def sizes_version():
     )
 
 
+def versions_statement(*where, chosen=None, order_by=(), catalogue: bool = True):
+    """The query product_versions runs, to be built once and read with read_versions (with bound
+    parameters) where a page asks the same question on every request."""
+    columns = [Product.id, Product.version, sizes_version()]
+    if chosen is not None and "total" in chosen.c:
+        columns.append(chosen.c.total)
+    if catalogue:
+        columns.append(catalogue_version())
+    stmt = select(*columns)
+    if chosen is not None:
+        stmt = stmt.join(chosen, chosen.c.id == Product.id)
+    return stmt.where(*where).order_by(*order_by)
+
+
 def product_versions(*where, chosen=None, order_by=(), catalogue: bool = True) -> tuple:
     """The versions of the products a page shows, in its order: (catalogue version, products) where
     products is ((id, version, sizes' version), ...); with catalogue=False only the products, each
@@ -155,15 +170,12 @@ def product_versions(*where, chosen=None, order_by=(), catalogue: bool = True) -
     One narrow query, run before the page's own queries: data read after it can only be newer than
     the versions it read, never older, so no page is ever stored under a key newer than its data.
     """
-    columns = [Product.id, Product.version, sizes_version()]
-    if chosen is not None and "total" in chosen.c:
-        columns.append(chosen.c.total)
-    if catalogue:
-        columns.append(catalogue_version())
-    stmt = select(*columns)
-    if chosen is not None:
-        stmt = stmt.join(chosen, chosen.c.id == Product.id)
-    rows = db.session.execute(stmt.where(*where).order_by(*order_by)).all()
+    return read_versions(versions_statement(*where, chosen=chosen, order_by=order_by, catalogue=catalogue),
+                         catalogue=catalogue)
+
+
+def read_versions(statement, params=None, *, catalogue: bool = True) -> tuple:
+    rows = read(statement, params)
     products = tuple(tuple(r[:-1]) if catalogue else tuple(r) for r in rows)
     if not catalogue:
         return products
@@ -172,4 +184,9 @@ def product_versions(*where, chosen=None, order_by=(), catalogue: bool = True) -
 
 def catalogue_only() -> int:
     """The catalogue-wide version alone, for pages that show no product (the guides' index)."""
-    return db.session.scalar(select(catalogue_version()))
+    return read(select(catalogue_version()))[0][0]
+
+
+def read(statement, params=None) -> list:
+    """The rows of a versions query, by the page cache's reader (reader.py: one round trip on PostgreSQL)."""
+    return current_app.extensions["page_cache"].reader.rows(statement, params)

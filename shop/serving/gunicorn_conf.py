@@ -7,7 +7,7 @@ Every value can be changed from the environment without editing this file:
     PORT             port when BIND is unset (default 8000)
     WEB_CONCURRENCY  worker processes (default 2 x CPUs + 1, as gunicorn's docs advise)
     WEB_TIMEOUT      seconds a worker may spend on one request before it is restarted (default 30)
-    WEB_MAX_REQUESTS recycle a worker after this many requests, with jitter (default 2000; 0 = never)
+    WEB_MAX_REQUESTS recycle a worker after this many requests, with jitter (default 50000; 0 = never)
     LOG_LEVEL        error log level (default info)
 
 Sync workers: every request is short (the database and Stripe calls have their own timeouts),
@@ -31,7 +31,11 @@ worker_class = "sync"
 timeout = _int("WEB_TIMEOUT", 30)
 graceful_timeout = 30
 keepalive = 5
-max_requests = _int("WEB_MAX_REQUESTS", 2000)
+# Recycling guards against a slow leak, so what matters is how often it happens, not the count. A
+# new worker costs about a second of CPU (imports, templates) and starts with an empty page cache;
+# at 2,000, serving cache hits, every worker restarted every few seconds, all at about the same time,
+# and halved the throughput while they did. 50,000 is minutes at full load and hours at normal traffic.
+max_requests = _int("WEB_MAX_REQUESTS", 50000)
 max_requests_jitter = max_requests // 10
 backlog = 2048
 

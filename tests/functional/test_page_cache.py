@@ -237,3 +237,76 @@ def test_a_new_volume_price_shows_to_trade_visitors_at_the_next_request(app, oil
     db.session.commit()
     page = get(physio, "/products/grapeseed-oil")
     assert page.headers["X-Page-Cache"] == "miss" and "£27.00" in page.get_data(as_text=True)
+
+
+def test_a_cached_page_is_answered_by_one_query(app, oil, count_queries):
+    """A hit reads its key and nothing else: a listing's categories and flags come with the catalogue
+    version that query reads, not from queries of their own."""
+    make.product("Almond Oil", slug="almond-oil", category_slug="oils", flags=("vegan",), allergens=("tree-nuts",))
+    client = app.test_client()
+    for url in PAGES + ["/products?category=oils&suitable=vegan", "/products?avoid=tree-nuts&page=1"]:
+        get(client, url)
+        with count_queries() as counted:
+            page = get(client, url)
+        assert (page.headers["X-Page-Cache"], counted.n) == ("hit", 1), (url, counted.statements)
+
+
+def test_categories_and_flags_changed_by_plain_sql_change_the_listing_at_the_next_request(app, oil):
+    client = app.test_client()
+
+    def sql(statement, **params):
+        db.session.execute(text(statement), params)
+        db.session.commit()
+
+    def shows(url):
+        response = client.get(url)
+        return response.status_code, "Grapeseed Oil" in response.get_data(as_text=True)
+
+    for _ in range(2):
+        assert shows("/products") == (200, True)
+    assert shows("/products?category=balms")[0] == 400
+    sql("INSERT INTO categories (slug, name, description, position) VALUES ('balms', 'Balms', '', 9)")
+    assert shows("/products?category=balms") == (200, False)
+    sql("UPDATE products SET category_id = (SELECT id FROM categories WHERE slug = 'balms') WHERE slug = 'grapeseed-oil'")
+    assert shows("/products?category=balms") == (200, True)
+    sql("UPDATE categories SET slug = 'salves' WHERE slug = 'balms'")
+    assert shows("/products?category=balms")[0] == 400
+    assert shows("/products?category=salves") == (200, True)
+
+    assert shows("/products?suitable=vegan")[0] == 400
+    sql("INSERT INTO flags (slug, name, kind, description) VALUES ('vegan', 'Vegan', 'suitable', '')")
+    assert shows("/products?suitable=vegan") == (200, False)
+    assert shows("/products?avoid=vegan")[0] == 400
+    sql("INSERT INTO product_flags (product_id, flag_id) SELECT p.id, f.id FROM products p, flags f"
+        " WHERE p.slug = 'grapeseed-oil' AND f.slug = 'vegan'")
+    assert shows("/products?suitable=vegan") == (200, True)
+    sql("UPDATE flags SET kind = 'allergen' WHERE slug = 'vegan'")
+    assert shows("/products?suitable=vegan")[0] == 400
+    assert shows("/products?avoid=vegan") == (200, False)
+
+
+def test_a_listing_key_follows_what_its_query_string_names_now(app, oil):
+    """Two categories swap their slugs by plain SQL: ?category=creams now names the other one, and a
+    later price change of a product in it must show (a key read with the old category's products
+    would not have moved)."""
+    make.product("Arnica Balm", slug="arnica-balm", category_slug="balms", sizes=((50, 900, 5),))
+    client = app.test_client()
+    url = "/products?category=creams"
+    for _ in range(2):
+        assert "Grapeseed Oil" in get(client, url).get_data(as_text=True)
+    db.session.execute(text("UPDATE categories SET slug = 'swapping' WHERE slug = 'creams'"))
+    db.session.execute(text("UPDATE categories SET slug = 'creams' WHERE slug = 'balms'"))
+    db.session.execute(text("UPDATE categories SET slug = 'balms' WHERE slug = 'swapping'"))
+    db.session.commit()
+    for _ in range(2):
+        html = get(client, url).get_data(as_text=True)
+        assert "Arnica Balm" in html and "Grapeseed Oil" not in html and "£9.00" in html
+    db.session.execute(text("UPDATE variants SET price_pence = 1234 WHERE sku = :sku"),
+                       {"sku": sku_of("arnica-balm")})
+    db.session.commit()
+    assert "£12.34" in get(client, url).get_data(as_text=True)
+
+
+def sku_of(slug):
+    return db.session.execute(text("SELECT v.sku FROM variants v JOIN products p ON p.id = v.product_id"
+                                   " WHERE p.slug = :slug"), {"slug": slug}).scalar_one()

@@ -19,7 +19,8 @@ CSP = (
 )
 
 
-_HOLDER = "url-with-placeholder"
+# Digits, so a route's int converter takes it as well as its string one; no URL of ours holds this run otherwise.
+_HOLDER = "9753186420"
 _PATH_SAFE = "!$&'()*+,/:;=@"  # what werkzeug's converters leave unquoted in a path segment
 
 
@@ -44,6 +45,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(render_markdown, "markdown")
     app.add_template_filter(vat_included, "vat_included")
     app.add_template_global(price_table, "volume_price_table")  # a size's trade volume prices, for trade visitors only
+    app.add_template_global(url_with, "url_with")  # many links of one kind on one page (a table's rows)
     app.add_template_global(unit_price, "unit_price")  # one unit's price in a line of a given quantity
 
     @app.template_global()

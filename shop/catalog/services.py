@@ -125,6 +125,10 @@ def _chosen_category(query: ListingQuery, categories: list[Category]) -> Categor
     return category
 
 
+def _in_category(category) -> list:
+    return [Product.category_id == category.id] if category else []
+
+
 def _filters(query: ListingQuery, flags: list[Flag]) -> list:
     """Every condition of the query but its category and its search (the filter counts need the category apart)."""
     conditions = [Product.published.is_(True)]
@@ -189,7 +193,7 @@ def listing_filters(query: ListingQuery) -> ListingFilters:
     category = _chosen_category(query, categories)
     search = plan_search(query.q, flags, _dialect()) if query.q else None
     but_category = _filters(query, flags) + (search.conditions if search else [])
-    conditions = but_category + ([Product.category_id == category.id] if category else [])
+    conditions = but_category + _in_category(category)
     ordering = _ordering(query.sort, search.rank if search else None)
     return ListingFilters(categories, flags, category, but_category, conditions, ordering, version, flags_version)
 
@@ -313,7 +317,7 @@ class _KnownCatalogue:
         made = self._made.get(args)
         if made is None:
             category = _chosen_category(query, self.categories)
-            conditions = _filters(query, self.flags) + ([Product.category_id == category.id] if category else [])
+            conditions = _filters(query, self.flags) + _in_category(category)
             made = _page_statement(conditions, _ordering(query.sort))
             if len(self._made) < 1000:  # the filters offered on the page, not every string a client can send
                 self._made[args] = made
@@ -362,7 +366,7 @@ def browse_products(query: ListingQuery, per_page: int, filters: ListingFilters 
             .options(*_card_loading())
         ).all()
     words = parse_search(query.q, flags).words if not total else []
-    without_words = _filters(query, flags) + ([Product.category_id == category.id] if category else [])
+    without_words = _filters(query, flags) + _in_category(category)
     return ListingPage(
         query=query,
         products=_attach_flags(rows, flags),

@@ -96,11 +96,16 @@ def words_alike(words: list[str], dialect: str) -> TypedWords:
     return TypedWords(dialect, tuple(words), dict(db.session.execute(_ALIKE_SQL, {"typed": typed}).all()))
 
 
+def _matches(query: str):
+    """The product's weighted text answers `query`, a text-search query as PostgreSQL wrote it (bound, never spliced)."""
+    return _document.op("@@")(cast(literal(query), TSQUERY))
+
+
 def word_matches(word: str, typed: TypedWords):
     dialect = typed.dialect
     if dialect == "postgresql":
         query = typed.queries.get(word, "")
-        ways = [_document.op("@@")(cast(literal(query), TSQUERY))] if query else []
+        ways = [_matches(query)] if query else []
         if not _lexemes(word):
             ways.append(_anywhere_like(word))
     else:
@@ -125,7 +130,7 @@ def words_match(typed: TypedWords) -> list:
     conditions = [word_matches(word, typed) for word in typed.words if word not in text_only]
     if text_only:
         both = " & ".join(f"({typed.queries[w]})" for w in text_only)
-        conditions.append(_document.op("@@")(cast(literal(both), TSQUERY)))
+        conditions.append(_matches(both))
     return conditions
 
 

@@ -101,23 +101,20 @@ def void_invoice(invoice_id: int, reason: str, *, gateway: Gateway, actor, now: 
     if invoice.status == "preparing" and _still_preparing(invoice):
         # Never sent: nothing at the gateway can be paid (a draft left by a failure half-way is never
         # finalised, as the shop finalises its invoices itself), so voiding is the shop's alone.
-        if not void_locally(invoice, f"invoice voided by {actor.email} before it was sent: {reason}", now):
-            db.session.rollback()
-            raise TermsError("The invoice changed while you were looking; please check it again.", status=409)
-        record_audit(actor, "invoice.void", invoice, {"status": "preparing"}, {"status": "void", "reason": reason},
-                     summary=f"invoice of {invoice.order.number} voided before it was sent: {reason}")
-        db.session.commit()
-        return invoice
-    current = gateway.void_invoice(invoice.gateway_invoice_id)
-    if current.status != "void":
-        apply_invoice(invoice, current, now, livemode=gateway.livemode)  # paid a moment ago: honoured
-        db.session.commit()
-        raise TermsError(f"The invoice of order {invoice.order.number} was paid just now, so it was not voided.", status=409)
-    if not void_locally(invoice, f"invoice voided by {actor.email}: {reason}", now):
+        was, note = "preparing", f"invoice voided by {actor.email} before it was sent: {reason}"
+        summary = f"invoice of {invoice.order.number} voided before it was sent: {reason}"
+    else:
+        current = gateway.void_invoice(invoice.gateway_invoice_id)
+        if current.status != "void":
+            apply_invoice(invoice, current, now, livemode=gateway.livemode)  # paid a moment ago: honoured
+            db.session.commit()
+            raise TermsError(f"The invoice of order {invoice.order.number} was paid just now, so it was not voided.", status=409)
+        was, note = "open", f"invoice voided by {actor.email}: {reason}"
+        summary = f"invoice {invoice.number} of {invoice.order.number} voided: {reason}"
+    if not void_locally(invoice, note, now):
         db.session.rollback()
         raise TermsError("The invoice changed while you were looking; please check it again.", status=409)
-    record_audit(actor, "invoice.void", invoice, {"status": "open"}, {"status": "void", "reason": reason},
-                 summary=f"invoice {invoice.number} of {invoice.order.number} voided: {reason}")
+    record_audit(actor, "invoice.void", invoice, {"status": was}, {"status": "void", "reason": reason}, summary=summary)
     db.session.commit()
     return invoice
 

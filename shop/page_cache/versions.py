@@ -147,39 +147,29 @@ def sizes_version():
     )
 
 
-def versions_statement(*where, chosen=None, order_by=(), catalogue: bool = True):
+def versions_statement(*where, chosen=None, order_by=()):
     """The query product_versions runs, to be built once and read with read_versions (with bound
     parameters) where a page asks the same question on every request."""
-    columns = [Product.id, Product.version, sizes_version()]
-    if chosen is not None and "total" in chosen.c:
-        columns.append(chosen.c.total)
-    if catalogue:
-        columns.append(catalogue_version())
-    stmt = select(*columns)
+    stmt = select(Product.id, Product.version, sizes_version(), catalogue_version())
     if chosen is not None:
         stmt = stmt.join(chosen, chosen.c.id == Product.id)
     return stmt.where(*where).order_by(*order_by)
 
 
-def product_versions(*where, chosen=None, order_by=(), catalogue: bool = True) -> tuple:
+def product_versions(*where, chosen=None, order_by=()) -> tuple:
     """The versions of the products a page shows, in its order: (catalogue version, products) where
-    products is ((id, version, sizes' version), ...); with catalogue=False only the products, each
-    with the `total` column of `chosen` when it has one. Products are picked by `where` or by joining
+    products is ((id, version, sizes' version), ...). Products are picked by `where` or by joining
     `chosen` (a subquery with an `id` column).
 
     One narrow query, run before the page's own queries: data read after it can only be newer than
     the versions it read, never older, so no page is ever stored under a key newer than its data.
     """
-    return read_versions(versions_statement(*where, chosen=chosen, order_by=order_by, catalogue=catalogue),
-                         catalogue=catalogue)
+    return read_versions(versions_statement(*where, chosen=chosen, order_by=order_by))
 
 
-def read_versions(statement, params=None, *, catalogue: bool = True) -> tuple:
+def read_versions(statement, params=None) -> tuple:
     rows = read(statement, params)
-    products = tuple(tuple(r[:-1]) if catalogue else tuple(r) for r in rows)
-    if not catalogue:
-        return products
-    return (rows[0][-1] if rows else catalogue_only(), products)
+    return (rows[0][-1] if rows else catalogue_only(), tuple(tuple(r[:-1]) for r in rows))
 
 
 def catalogue_only() -> int:

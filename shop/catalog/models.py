@@ -46,7 +46,42 @@ class Flag(db.Model):
         return f"<Flag {self.slug}>"
 
 
-class Product(db.Model):
+class ProductShown:
+    """What a product's pages and cards show, worked out from its sizes and flags: the rules shared by
+    the mapped Product and the plain rows the listing loads (shop/catalog/cards.py)."""
+
+    @property
+    def allergens(self) -> list[Flag]:
+        return [f for f in self.flags if f.kind == "allergen"]
+
+    @property
+    def suitabilities(self) -> list[Flag]:
+        return [f for f in self.flags if f.kind == "suitable"]
+
+    @property
+    def published_guides(self) -> list:
+        return [g for g in self.guides if g.published]
+
+    def cheapest_for(self, trade: bool) -> "Variant | None":
+        """The size a card's "From" price names: the cheapest this buyer pays (trade or retail)."""
+        return min(self.variants, key=lambda v: (v.price_for(trade), v.amount), default=None)
+
+    @property
+    def has_professional_size(self) -> bool:
+        return any(v.is_professional for v in self.variants)
+
+    @property
+    def stock_state(self) -> tuple[str, int]:
+        """('in' | 'low' | 'out', units left when low) across every size."""
+        in_stock = [v for v in self.variants if v.stock_on_hand > 0]
+        if not in_stock:
+            return "out", 0
+        if all(v.stock_state == "low" for v in in_stock):
+            return "low", sum(v.stock_on_hand for v in in_stock)
+        return "in", 0
+
+
+class Product(ProductShown, db.Model):
     __tablename__ = "products"
     __table_args__ = (
         CheckConstraint("container IN ('bottle', 'pump', 'jar', 'tube', 'tin')", name="container"),
@@ -97,36 +132,6 @@ class Product(db.Model):
     def __repr__(self):
         return f"<Product {self.slug}>"
 
-    @property
-    def allergens(self) -> list[Flag]:
-        return [f for f in self.flags if f.kind == "allergen"]
-
-    @property
-    def suitabilities(self) -> list[Flag]:
-        return [f for f in self.flags if f.kind == "suitable"]
-
-    @property
-    def published_guides(self) -> list:
-        return [g for g in self.guides if g.published]
-
-    def cheapest_for(self, trade: bool) -> "Variant | None":
-        """The size a card's "From" price names: the cheapest this buyer pays (trade or retail)."""
-        return min(self.variants, key=lambda v: (v.price_for(trade), v.amount), default=None)
-
-    @property
-    def has_professional_size(self) -> bool:
-        return any(v.is_professional for v in self.variants)
-
-    @property
-    def stock_state(self) -> tuple[str, int]:
-        """('in' | 'low' | 'out', units left when low) across every size."""
-        in_stock = [v for v in self.variants if v.stock_on_hand > 0]
-        if not in_stock:
-            return "out", 0
-        if all(v.stock_state == "low" for v in in_stock):
-            return "low", sum(v.stock_on_hand for v in in_stock)
-        return "in", 0
-
 
 def _estimated_weight(context) -> int:
     return estimated_shipping_grams(context.get_current_parameters()["amount"])
@@ -144,7 +149,29 @@ def stock_state(on_hand: int, threshold: int) -> str:
     return "in"
 
 
-class Variant(db.Model):
+class SizeShown:
+    """A size's prices and stock as the shop shows them: shared by the mapped Variant and the listing's rows."""
+
+    @property
+    def price_per_hundred_pence(self) -> int:
+        return per_hundred(self.price_pence, self.amount)
+
+    def price_for(self, trade: bool) -> int:
+        """What this buyer pays: the trade price for approved practitioners where one is set."""
+        if trade and self.trade_price_pence is not None:
+            return self.trade_price_pence
+        return self.price_pence
+
+    @property
+    def trade_per_hundred_pence(self) -> int:
+        return per_hundred(self.price_for(True), self.amount)
+
+    @property
+    def stock_state(self) -> str:
+        return stock_state(self.stock_on_hand, self.low_stock_threshold)
+
+
+class Variant(SizeShown, db.Model):
     """One size of a product: its own SKU, price and stock."""
 
     __tablename__ = "variants"
@@ -190,24 +217,6 @@ class Variant(db.Model):
 
     def __repr__(self):
         return f"<Variant {self.sku}>"
-
-    @property
-    def price_per_hundred_pence(self) -> int:
-        return per_hundred(self.price_pence, self.amount)
-
-    def price_for(self, trade: bool) -> int:
-        """What this buyer pays: the trade price for approved practitioners where one is set."""
-        if trade and self.trade_price_pence is not None:
-            return self.trade_price_pence
-        return self.price_pence
-
-    @property
-    def trade_per_hundred_pence(self) -> int:
-        return per_hundred(self.price_for(True), self.amount)
-
-    @property
-    def stock_state(self) -> str:
-        return stock_state(self.stock_on_hand, self.low_stock_threshold)
 
 
 # Declared outside the class: a descending column needs the mapped column itself.

@@ -8,10 +8,10 @@ from functools import lru_cache
 
 from flask import current_app
 
-from sqlalchemy import String, and_, bindparam, cast, exists, func, or_, select, true, union
+from sqlalchemy import and_, bindparam, exists, func, or_, select, true, union
 from sqlalchemy.orm import joinedload, selectinload
-from sqlalchemy.orm.attributes import set_committed_value
 
+from shop.catalog.cards import ProductCard, card_rows, product_cards
 from shop.catalog.facets import FilterCounts, count_filters, remembered
 from shop.catalog.listing import RELEVANCE, BadListingQuery, ListingQuery
 from shop.catalog.models import Category, Flag, Product, Variant, product_flags
@@ -30,7 +30,7 @@ class ProductNotFound(LookupError):
 @dataclass
 class ListingPage:
     query: ListingQuery
-    products: list[Product]
+    products: list[ProductCard]
     total: int
     per_page: int
     categories: list[Category]
@@ -74,34 +74,6 @@ class ListingPage:
             window.append(n)
             previous = n
         return window
-
-
-def _card_loading():
-    # Sizes come in one more query; flags ride along in the products query as a list of ids
-    # (_flag_ids), because joining product_flags made SQLite scan the whole join per product.
-    return (selectinload(Product.variants),)
-
-
-def _flag_ids():
-    """A product's flag ids as "3,7", computed per row from the product_flags primary key."""
-    return (
-        select(func.aggregate_strings(cast(product_flags.c.flag_id, String), ","))
-        .where(product_flags.c.product_id == Product.id)
-        .correlate(Product)
-        .scalar_subquery()
-        .label("flag_ids")
-    )
-
-
-def _attach_flags(rows, flags: list[Flag]) -> list[Product]:
-    """Fill each product's flags from its id list and the flags already loaded: no query per product."""
-    by_id = {f.id: f for f in flags}
-    products = []
-    for row in rows:
-        ids = [int(i) for i in (row.flag_ids or "").split(",") if i]
-        set_committed_value(row.Product, "flags", sorted((by_id[i] for i in ids if i in by_id), key=lambda f: f.name))
-        products.append(row.Product)
-    return products
 
 
 def list_categories() -> list[Category]:
@@ -188,8 +160,8 @@ class ListingFilters:
 def listing_filters(query: ListingQuery) -> ListingFilters:
     # The categories and the catalogue version in one statement: the categories a page (and the cache
     # key, and the remembered filter counts) shows can never be older than the version read. The flags likewise.
-    version, categories = _with_catalogue_version(Category, Category.position, Category.name)
-    flags_version, flags = _with_catalogue_version(Flag, Flag.kind.desc(), Flag.name)
+    version, categories = _with_catalogue_version(Category)
+    flags_version, flags = _with_catalogue_version(Flag)
     category = _chosen_category(query, categories)
     search = plan_search(query.q, flags, _dialect()) if query.q else None
     but_category = _filters(query, flags) + (search.conditions if search else [])
@@ -198,12 +170,18 @@ def listing_filters(query: ListingQuery) -> ListingFilters:
     return ListingFilters(categories, flags, category, but_category, conditions, ordering, version, flags_version)
 
 
-def _with_catalogue_version(model, *order_by) -> tuple[int, list]:
+def _with_catalogue_version(model) -> tuple[int, list]:
     """(catalogue version, every row of `model`) in one statement, the version there even with no rows."""
-    version = select(catalogue_version()).subquery()
-    rows = db.session.execute(select(version.c.catalogue_version, model).select_from(version)
-                              .outerjoin(model, true()).order_by(*order_by)).all()
+    rows = db.session.execute(_every_row_with_version(model)).all()
     return rows[0][0], [row[1] for row in rows if row[1] is not None]
+
+
+@lru_cache(maxsize=None)
+def _every_row_with_version(model):
+    # Built once: every listing reads both, and building the statement cost as much as running it.
+    version = select(catalogue_version()).subquery()
+    order_by = (Category.position, Category.name) if model is Category else (Flag.kind.desc(), Flag.name)
+    return select(version.c.catalogue_version, model).select_from(version).outerjoin(model, true()).order_by(*order_by)
 
 
 def _filter_counts(query: ListingQuery, filters: ListingFilters) -> FilterCounts:
@@ -354,22 +332,17 @@ def browse_products(query: ListingQuery, per_page: int, filters: ListingFilters 
     last = page_count(total, per_page)
     if query.page > last:
         query = query.with_page(last)  # past the last page: show the last
-    rows = []
+    cards = []
     if total:
         # Choose the page's ids first (narrow rows, sorted once), then load only those
         # products: wide columns and flag ids are never computed for the other rows.
         chosen = _page_ids(conditions, ordering, query.page, per_page)
-        rows = db.session.execute(
-            select(Product, _flag_ids())
-            .join(chosen, chosen.c.id == Product.id)
-            .order_by(*ordering)
-            .options(*_card_loading())
-        ).all()
+        cards = product_cards(card_rows().join(chosen, chosen.c.id == Product.id).order_by(*ordering), categories, flags)
     words = parse_search(query.q, flags).words if not total else []
     without_words = _filters(query, flags) + _in_category(category)
     return ListingPage(
         query=query,
-        products=_attach_flags(rows, flags),
+        products=cards,
         total=total,
         per_page=per_page,
         categories=categories,
@@ -496,8 +469,8 @@ def _featured(limit: int = 4):
 @dataclass
 class HomePage:
     categories: list[Category]
-    for_home: list[Product]
-    for_practice: list[Product]
+    for_home: list[ProductCard]
+    for_practice: list[ProductCard]
 
 
 def featured_products(limit: int = 4) -> HomePage:
@@ -505,13 +478,7 @@ def featured_products(limit: int = 4) -> HomePage:
     categories = list_categories()
     flags = list_flags()
 
-    rows = db.session.execute(
-        select(Product, _flag_ids())
-        .where(_featured(limit))
-        .order_by(Product.name, Product.id)
-        .options(*_card_loading())
-    ).all()
-    featured = _attach_flags(rows, flags)
+    featured = product_cards(card_rows().where(_featured(limit)).order_by(Product.name, Product.id), categories, flags)
     for_practice = [p for p in featured if p.for_practice][:limit]
     return HomePage(
         categories=categories,

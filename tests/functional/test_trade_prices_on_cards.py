@@ -58,3 +58,25 @@ def test_the_card_names_the_cheapest_size_at_the_practitioners_own_prices(app, o
     sign_in(client, "physio@example.com", PASSWORD)
     card = card_of(client.get("/products").get_data(as_text=True), "Grapeseed Oil")
     assert "From £9.00 trade £120.00" in card, card
+
+
+@pytest.mark.parametrize("trade", [False, True])
+def test_a_card_loaded_as_rows_reads_as_the_products_own(app, trade):
+    # Listings and the home page build cards from plain rows (shop/catalog/cards.py); a guide's page
+    # still renders the mapped Product. Sizes out, low and in stock, one without a trade price, a
+    # professional size, a suitability and an allergen: every part of the card, from both paths.
+    balm = make.product("Arnica Balm", slug="arnica-balm", sizes=((30, 850, 0), (100, 1800, 3), (1000, 9000, 40)),
+                        flags=("vegan",), allergens=("tree-nuts",), featured=True, for_practice=True)
+    balm.variants[1].trade_price_pence = None
+    balm.variants[1].low_stock_threshold = 5
+    from shop.extensions import db
+    db.session.commit()
+    make.guide("Using a balm", slug="using-a-balm", products=[balm])
+    client = app.test_client()
+    if trade:
+        make.user("physio@example.com", trade_status="approved")
+        sign_in(client, "physio@example.com", PASSWORD)
+    from_product = card_of(client.get("/guides/using-a-balm").get_data(as_text=True), "Arnica Balm")
+    for url in ("/products", "/products?q=arnica", "/"):
+        assert card_of(client.get(url).get_data(as_text=True), "Arnica Balm") == from_product, url
+    assert "Vegan" in from_product and "Professional sizes" in from_product and "30 ml · 100 ml · 1 L" in from_product

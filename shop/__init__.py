@@ -67,6 +67,7 @@ def _import_models():
     import shop.careplans.models  # noqa: F401
     import shop.clinics.models  # noqa: F401
     import shop.catalog.models  # noqa: F401
+    import shop.catalog.from_price  # noqa: F401 - the triggers that keep products.from_price_pence, for create_all
     import shop.delivery.models  # noqa: F401
     import shop.guides.models  # noqa: F401
     import shop.inventory.models  # noqa: F401

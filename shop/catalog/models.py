@@ -97,6 +97,9 @@ class Product(ProductShown, db.Model):
         # The back office lists every product, published or not, by name (and the stock table by
         # product name): migrations/versions/0024_admin_indexes.py.
         Index("ix_products_name_id", "name", "id"),
+        # Sorted by price, cheapest or dearest first, in the whole shop or a category (0025_from_price.py).
+        Index("ix_products_published_from_price", "published", "from_price_pence", "name", "id"),
+        Index("ix_products_category_published_from_price", "category_id", "published", "from_price_pence", "name", "id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
@@ -119,6 +122,9 @@ class Product(ProductShown, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Moved by the database on every change to what the product's pages show (shop/page_cache/versions.py).
     version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # The cheapest size's retail price, kept by triggers on variants (shop/catalog/from_price.py), for
+    # the listing's sort by price; never written by the shop's code. NULL while it has no size.
+    from_price_pence: Mapped[int | None]
 
     category: Mapped[Category] = relationship(lazy="joined", innerjoin=True)
     variants: Mapped[list["Variant"]] = relationship(
@@ -221,6 +227,7 @@ class Variant(SizeShown, db.Model):
 
 # Declared outside the class: a descending column needs the mapped column itself.
 Index("ix_variants_on_hand_desc_sku", Variant.stock_on_hand.desc(), Variant.sku)
+Index("ix_products_published_from_price_desc", Product.published, Product.from_price_pence.desc(), Product.name, Product.id)
 
 
 class PriceBreak(db.Model):

@@ -122,22 +122,13 @@ def _filters(query: ListingQuery, flags: list[Flag]) -> list:
     return conditions
 
 
-def _from_price():
-    return (
-        select(func.min(Variant.price_pence))
-        .where(Variant.product_id == Product.id)
-        .correlate(Product)
-        .scalar_subquery()
-    )
-
-
 def _ordering(sort: str, relevance=None) -> list:
     if sort == RELEVANCE and relevance is not None:
         return [relevance.desc(), Product.name, Product.id]
     if sort == "price":
-        return [_from_price().asc(), Product.name, Product.id]
+        return [Product.from_price_pence.asc(), Product.name, Product.id]
     if sort == "price-desc":
-        return [_from_price().desc(), Product.name, Product.id]
+        return [Product.from_price_pence.desc(), Product.name, Product.id]
     if sort == "newest":
         return [Product.created_at.desc(), Product.id.desc()]
     return [Product.name, Product.id]

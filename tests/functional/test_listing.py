@@ -148,3 +148,51 @@ def test_nothing_matches_is_a_page_not_an_error(client, shelf):
     response = client.get("/products?q=teapot")
     assert response.status_code == 200
     assert "No products match “teapot”" in response.get_data(as_text=True)
+
+
+def _by_price(client) -> list[str]:
+    return names(client.get("/products?sort=price").get_data(as_text=True))
+
+
+def test_the_sort_by_price_follows_every_change_to_sizes_at_the_next_request(client, shelf):
+    # From prices kept by the database (shop/catalog/from_price.py): Grapeseed £6.99, Almond £7.99, Arnica £10.99.
+    from sqlalchemy import text
+
+    from shop.extensions import db
+    assert _by_price(client) == ["Grapeseed Oil", "Sweet Almond Oil", "Arnica Cream"]
+    # A price changed by plain SQL, as an operator would: the cheapest size of Grapeseed goes up.
+    db.session.execute(text("UPDATE variants SET price_pence = 1999 WHERE sku = (SELECT sku FROM variants v"
+                            " JOIN products p ON p.id = v.product_id WHERE p.name = 'Grapeseed Oil' AND v.amount = 100)"))
+    db.session.commit()
+    assert _by_price(client) == ["Sweet Almond Oil", "Arnica Cream", "Grapeseed Oil"]  # its 5 L at £89.99 is dearer
+    # A cheaper size added to Arnica, then removed again.
+    arnica = db.session.execute(text("SELECT id FROM products WHERE name = 'Arnica Cream'")).scalar()
+    db.session.execute(text("INSERT INTO variants (product_id, sku, size_label, amount, unit, price_pence, stock_on_hand,"
+                            " low_stock_threshold, is_professional, shipping_weight_grams, case_quantity, version)"
+                            " VALUES (:p, 'ARN-10', '10 ml', 10, 'ml', 299, 0, 5, false, 50, 1, 1)"), {"p": arnica})
+    db.session.commit()
+    assert _by_price(client) == ["Arnica Cream", "Sweet Almond Oil", "Grapeseed Oil"]
+    db.session.execute(text("DELETE FROM variants WHERE sku = 'ARN-10'"))
+    db.session.commit()
+    assert _by_price(client) == ["Sweet Almond Oil", "Arnica Cream", "Grapeseed Oil"]
+
+
+def test_a_sale_never_writes_its_products_row(app, shelf):
+    # Checkouts of different sizes of one product must not queue on the product: only a price or
+    # a size added or removed writes it (its version shows any write).
+    from sqlalchemy import select
+
+    from shop.catalog.models import Product, Variant
+    from shop.extensions import db
+    from shop.inventory.services import record_stock
+    size = db.session.scalars(select(Variant).where(Variant.amount == 5000)).one()
+    before = db.session.scalar(select(Product.version).where(Product.id == size.product_id))
+    record_stock(size.id, -1, "sale")
+    db.session.commit()
+    assert db.session.scalar(select(Product.version).where(Product.id == size.product_id)) == before
+    size.price_pence = 9499
+    db.session.commit()
+    assert db.session.scalar(select(Product.version).where(Product.id == size.product_id)) == before  # not the cheapest
+    size.price_pence = 499
+    db.session.commit()
+    assert db.session.scalar(select(Product.version).where(Product.id == size.product_id)) == before + 1

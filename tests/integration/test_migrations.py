@@ -75,6 +75,16 @@ def version_objects(conn) -> dict[str, str]:
     return {name: " ".join(sql.split()) for name, sql in rows}
 
 
+def from_price_objects(conn) -> dict[str, str]:
+    """The triggers (and, on PostgreSQL, the function) keeping products.from_price_pence, with their definitions."""
+    if conn.dialect.name == "postgresql":
+        rows = conn.execute(text("SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger WHERE tgname LIKE 'product_from_price%'")).all()
+        rows += conn.execute(text("SELECT proname, prosrc FROM pg_proc WHERE proname LIKE 'product_from_price%'")).all()
+    else:
+        rows = conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'product_from_price%'")).all()
+    return {name: " ".join(sql.split()) for name, sql in rows}
+
+
 def flask(*args, database_url, tmp_path):
     env = {**os.environ, "DATABASE_URL": database_url, "SHOP_INSTANCE_PATH": str(tmp_path / "instance")}
     return subprocess.run(
@@ -103,6 +113,9 @@ def test_db_upgrade_from_empty_builds_the_schema_the_models_describe(empty_datab
             diff = compare_metadata(MigrationContext.configure(conn, opts={"include_name": _not_search_objects}), db.metadata)
             migrated_search = search_objects(conn)
             migrated_versions = version_objects(conn)
+            migrated_from_price = from_price_objects(conn)
+            # The shop from before the column has its cheapest price filled in (500 pence, both sizes).
+            assert conn.execute(text("SELECT from_price_pence FROM products WHERE id = 1")).scalar() == 500
             lots = conn.execute(text("SELECT variant_id, code, expires_on, pao_months, on_hand, quantity_received, status "
                                      "FROM lots")).all()
             [(variant_id, code, expires, pao, on_hand, received, status)] = lots  # none for the size with no stock
@@ -120,6 +133,7 @@ def test_db_upgrade_from_empty_builds_the_schema_the_models_describe(empty_datab
     backend = engine.dialect.name
     assert len(migrated_search) == (7 if backend == "postgresql" else 9), migrated_search
     assert len(migrated_versions) == (19 if backend == "postgresql" else 40), migrated_versions
+    assert len(migrated_from_price) == 3, migrated_from_price
     with scratch_database(backend, tmp_path, "built") as url:
         built = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url)
         with built.app_context():
@@ -127,6 +141,7 @@ def test_db_upgrade_from_empty_builds_the_schema_the_models_describe(empty_datab
             with db.engine.connect() as conn:
                 assert search_objects(conn) == migrated_search
                 assert version_objects(conn) == migrated_versions
+                assert from_price_objects(conn) == migrated_from_price
             db.engine.dispose()
 
 

@@ -63,6 +63,15 @@ def test_the_best_match_comes_first(client, demo):
     assert '<option value="relevance" selected>Best match</option>' in html
 
 
+def test_a_word_in_the_name_summary_or_ingredients_ranks_above_one_only_in_the_rest(client, app):
+    from tests import factories as make
+    make.product("Plain Base Cream", slug="plain-base-cream", description="Mix in a drop of calendula if you like.")
+    make.product("Soothing Balm", slug="soothing-balm", ingredients="Cera Alba, Calendula Officinalis Extract")
+    make.product("Calendula Cream", slug="calendula-cream")
+    html = client.get("/products?q=calendula").get_data(as_text=True)
+    assert CARD.findall(html) == ["calendula-cream", "soothing-balm", "plain-base-cream"]
+
+
 def test_nothing_found_suggests_the_nearest_names_and_keeps_the_filters(client, demo):
     html = client.get("/products?q=arnicka+bruse+salve&category=balms").get_data(as_text=True)
     assert "No products match" in html

@@ -131,7 +131,7 @@ def test_db_upgrade_from_empty_builds_the_schema_the_models_describe(empty_datab
         engine.dispose()
     # The schema the tests build (create_all) has the very search objects the migration makes.
     backend = engine.dialect.name
-    assert len(migrated_search) == (7 if backend == "postgresql" else 9), migrated_search
+    assert len(migrated_search) == (8 if backend == "postgresql" else 9), migrated_search
     assert len(migrated_versions) == (19 if backend == "postgresql" else 40), migrated_versions
     assert len(migrated_from_price) == 3, migrated_from_price
     with scratch_database(backend, tmp_path, "built") as url:

@@ -10,7 +10,9 @@ A filter already on shows the count the page shows.
 Without words to search for, the counts change only when the catalogue version does (a product
 added, removed, (un)published or moved to another category, use or flag: shop/page_cache/versions.py),
 so they are remembered per app under that version (`remembered`): a listing then counts nothing.
-Words are not: editing a product's text, which decides what a search finds, leaves that version.
+With words, what they find changes with a product's text or a size's SKU too, which move the search
+version: a search's counts are remembered under both (in a store of their own, so many different
+searches never push out the listings' counts).
 """
 import threading
 from collections import OrderedDict
@@ -61,24 +63,23 @@ def count_filters(conditions_but_category: list, category_id: int | None, flags:
     return FilterCounts(per_category=totals, any_category=sum(totals.values()), chosen=in_scope, per_flag=per_flag)
 
 
-REMEMBERED = 512  # filter combinations kept per app process
+REMEMBERED = 512  # keys kept per store and app process
 
 
-def remembered(key: tuple, count) -> FilterCounts:
-    """The counts under `key` (which starts with the catalogue version read with the page's
-    categories), counted by `count()` the first time. A key is never counted twice with different
-    data in view: the data can only be newer than the version read, and any change to what is
-    counted moves the version, so later requests ask under a new key."""
-    store = current_app.extensions.setdefault("listing_counts", _Remembered())
-    return store.get(key, count)
+def remembered(key: tuple, count, store: str = "listing_counts"):
+    """What `count()` gives, under `key` (which holds the versions read with the page's categories),
+    worked out the first time. A key is never worked out twice with different data in view: the data
+    can only be newer than the versions read, and any change to what is counted moves a version, so
+    later requests ask under a new key. `store` names the app's store (listing counts by default)."""
+    return current_app.extensions.setdefault(store, _Remembered()).get(key, count)
 
 
 class _Remembered:
     def __init__(self):
-        self._counts: OrderedDict[tuple, FilterCounts] = OrderedDict()
+        self._counts: OrderedDict[tuple, object] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple, count) -> FilterCounts:
+    def get(self, key: tuple, count):
         with self._lock:
             if key in self._counts:
                 self._counts.move_to_end(key)

@@ -18,7 +18,7 @@ from shop.catalog.models import Category, Flag, Product, Variant, product_flags
 from shop.catalog.search import parse_search, plan_search
 from shop.catalog.text_match import closest_names, looks_like_sku, sku_product_slug
 from shop.extensions import db
-from shop.page_cache.versions import catalogue_version, read_versions, versions_statement
+from shop.page_cache.versions import catalogue_version, read_versions, search_version, versions_statement
 from shop.sql import LIKE_ESCAPE, escape_like
 from shop.paging import page_count
 
@@ -146,33 +146,36 @@ class ListingFilters:
     ordering: list
     catalogue_version: int  # read in the same statement as the categories
     flags_version: int  # and as the flags: when both agree, the two lists are of that version
+    search_version: int = 0  # read with the categories: what words find (a product's text, a size's SKU)
 
 
 def listing_filters(query: ListingQuery) -> ListingFilters:
     # The categories and the catalogue version in one statement: the categories a page (and the cache
     # key, and the remembered filter counts) shows can never be older than the version read. The flags likewise.
-    version, categories = _with_catalogue_version(Category)
-    flags_version, flags = _with_catalogue_version(Flag)
+    (version, searched), categories = _with_catalogue_version(Category)
+    (flags_version, _), flags = _with_catalogue_version(Flag)
     category = _chosen_category(query, categories)
     search = plan_search(query.q, flags, _dialect()) if query.q else None
     but_category = _filters(query, flags) + (search.conditions if search else [])
     conditions = but_category + _in_category(category)
     ordering = _ordering(query.sort, search.rank if search else None)
-    return ListingFilters(categories, flags, category, but_category, conditions, ordering, version, flags_version)
+    return ListingFilters(categories, flags, category, but_category, conditions, ordering, version, flags_version,
+                          searched)
 
 
-def _with_catalogue_version(model) -> tuple[int, list]:
-    """(catalogue version, every row of `model`) in one statement, the version there even with no rows."""
+def _with_catalogue_version(model) -> tuple[tuple[int, int], list]:
+    """((catalogue version, search version), every row of `model`) in one statement, the versions there even with no rows."""
     rows = db.session.execute(_every_row_with_version(model)).all()
-    return rows[0][0], [row[1] for row in rows if row[1] is not None]
+    return (rows[0][0], rows[0][1]), [row[2] for row in rows if row[2] is not None]
 
 
 @lru_cache(maxsize=None)
 def _every_row_with_version(model):
     # Built once: every listing reads both, and building the statement cost as much as running it.
-    version = select(catalogue_version()).subquery()
+    versions = select(catalogue_version(), search_version()).subquery()
     order_by = (Category.position, Category.name) if model is Category else (Flag.kind.desc(), Flag.name)
-    return select(version.c.catalogue_version, model).select_from(version).outerjoin(model, true()).order_by(*order_by)
+    return (select(versions.c.catalogue_version, versions.c.search_version, model).select_from(versions)
+            .outerjoin(model, true()).order_by(*order_by))
 
 
 def _filter_counts(query: ListingQuery, filters: ListingFilters) -> FilterCounts:
@@ -181,10 +184,44 @@ def _filter_counts(query: ListingQuery, filters: ListingFilters) -> FilterCounts
     def count():
         return count_filters(filters.but_category, category_id, filters.flags)
 
+    key = _filters_key(query, filters)
     if query.q:
-        return count()
-    key = (filters.catalogue_version, query.use, tuple(sorted(query.suitable)), tuple(sorted(query.avoid)), category_id)
+        return remembered(key, count, "search_counts")
     return remembered(key, count)
+
+
+def _filters_key(query: ListingQuery, filters: ListingFilters) -> tuple:
+    """What a listing's matches depend on: the versions read with its categories, and what it asks.
+    A search's words find what a product's text and a size's SKU say, which the search version covers."""
+    category_id = filters.category.id if filters.category else None
+    key = (filters.catalogue_version, query.use, tuple(sorted(query.suitable)), tuple(sorted(query.avoid)), category_id)
+    return key + (filters.search_version, query.q) if query.q else key
+
+
+def _best_matches(query: ListingQuery, filters: ListingFilters, per_page: int) -> list[ProductCard]:
+    """A search's page in best-match order. Ranking reads every match, so the page's ids are
+    remembered under the versions that cover what decides them (text, SKUs, what is listed); the
+    cards, with their prices and stock, are read afresh every time."""
+    ranked = []
+
+    def rank():
+        ranked.extend(_page_cards(filters.conditions, filters.ordering, query.page, per_page, filters))
+        return [card.id for card in ranked]
+
+    ids = remembered(_filters_key(query, filters) + (query.page, per_page), rank, "search_pages")
+    if ranked:  # ranked just now, cards and all
+        return ranked
+    # Still published: one unpublished a moment ago moved the version, but this request read it before.
+    cards = product_cards(card_rows().where(Product.id.in_(ids), Product.published.is_(True)), filters.categories,
+                          filters.flags)
+    place = {product_id: i for i, product_id in enumerate(ids)}
+    return sorted(cards, key=lambda card: place[card.id])
+
+
+def _page_cards(conditions, ordering, page: int, per_page: int, filters: ListingFilters) -> list[ProductCard]:
+    chosen = _page_ids(conditions, ordering, page, per_page)
+    return product_cards(card_rows().join(chosen, chosen.c.id == Product.id).order_by(*ordering),
+                         filters.categories, filters.flags)
 
 
 def _page_ids(conditions, ordering, page: int, per_page: int):
@@ -327,8 +364,10 @@ def browse_products(query: ListingQuery, per_page: int, filters: ListingFilters 
     if total:
         # Choose the page's ids first (narrow rows, sorted once), then load only those
         # products: wide columns and flag ids are never computed for the other rows.
-        chosen = _page_ids(conditions, ordering, query.page, per_page)
-        cards = product_cards(card_rows().join(chosen, chosen.c.id == Product.id).order_by(*ordering), categories, flags)
+        if query.q and query.sort == RELEVANCE:
+            cards = _best_matches(query, filters, per_page)
+        else:
+            cards = _page_cards(conditions, ordering, query.page, per_page, filters)
     words = parse_search(query.q, flags).words if not total else []
     without_words = _filters(query, flags) + _in_category(category)
     return ListingPage(

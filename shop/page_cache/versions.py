@@ -16,6 +16,10 @@ every table a catalogue page reads, on SQLite and on PostgreSQL alike:
   added, removed, published or unpublished, moved to another category or use, featured or not:
   what every listing's filter counts, the navigation, the home page and the guides show.
 
+- `page_versions['search']`: +1 on any change to what a search reads beyond that: a product's text
+  (name, summary, description, how to use, ingredients, cautions) and a size's SKU, amount or unit.
+  Searches are never cached as pages, but what they count and rank is remembered under it.
+
 No trigger ever writes the product row for a change elsewhere: a sale touches only its size's row
 (already locked by the ledger), so checkouts of different sizes never queue on their product, and
 loading thousands of sizes does not rewrite thousands of products (with their search document).
@@ -46,9 +50,14 @@ LISTED_BY = ("published", "category_id", "for_home_care", "for_practice", "featu
 SIZES_ADDED_OR_REMOVED = ("variants",)
 # Rows that belong to one size and show on its page: its lots, its trade volume prices.
 SIZE_PARTS = ("lots", "price_breaks")
+SEARCH = "search"
+# What a search matches and ranks besides what the catalogue version covers (shop/catalog/search.py).
+SEARCHED = {"products": ("name", "summary", "description", "how_to_use", "ingredients", "cautions"),
+            "variants": ("sku", "amount", "unit")}
 
 _BUMP_CATALOGUE_SQLITE = (f"INSERT OR IGNORE INTO page_versions (name, version) VALUES ('{CATALOGUE}', 0);"
                           f" UPDATE page_versions SET version = version + 1 WHERE name = '{CATALOGUE}';")
+_BUMP_SEARCH_SQLITE = _BUMP_CATALOGUE_SQLITE.replace(f"'{CATALOGUE}'", f"'{SEARCH}'")
 
 
 def _sqlite_ddl() -> list[str]:
@@ -75,6 +84,9 @@ def _sqlite_ddl() -> list[str]:
         name = when.split()[0].lower()
         ddl.append(f"CREATE TRIGGER page_version_catalogue_products_{name} AFTER {when} ON products BEGIN"
                    f" {_BUMP_CATALOGUE_SQLITE} END")
+    for table, columns in SEARCHED.items():
+        ddl.append(f"CREATE TRIGGER page_version_search_{table} AFTER UPDATE OF {', '.join(columns)} ON {table} BEGIN"
+                   f" {_BUMP_SEARCH_SQLITE} END")
     return ddl
 
 
@@ -93,6 +105,11 @@ def _postgresql_ddl() -> list[str]:
         " INSERT INTO page_versions (name, version) VALUES ('catalogue', 1)"
         " ON CONFLICT (name) DO UPDATE SET version = page_versions.version + 1;"
         " PERFORM set_config('shop.catalogue_version_moved', 'yes', true); END IF; RETURN NULL; END $$",
+        "CREATE OR REPLACE FUNCTION page_version_bump_search() RETURNS trigger LANGUAGE plpgsql AS"
+        " $$ BEGIN IF current_setting('shop.search_version_moved', true) IS DISTINCT FROM 'yes' THEN"
+        " INSERT INTO page_versions (name, version) VALUES ('search', 1)"
+        " ON CONFLICT (name) DO UPDATE SET version = page_versions.version + 1;"
+        " PERFORM set_config('shop.search_version_moved', 'yes', true); END IF; RETURN NULL; END $$",
         "CREATE TRIGGER page_version_products BEFORE UPDATE ON products FOR EACH ROW EXECUTE FUNCTION page_version_bump_row()",
         "CREATE TRIGGER page_version_variants BEFORE UPDATE ON variants FOR EACH ROW EXECUTE FUNCTION page_version_bump_row()",
     ]
@@ -110,6 +127,9 @@ def _postgresql_ddl() -> list[str]:
     listed = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in LISTED_BY)
     ddl.append(f"CREATE TRIGGER page_version_catalogue_listed AFTER UPDATE ON products FOR EACH ROW WHEN ({listed})"
                " EXECUTE FUNCTION page_version_bump_catalogue()")
+    for table, columns in SEARCHED.items():
+        ddl.append(f"CREATE TRIGGER page_version_search AFTER UPDATE OF {', '.join(columns)} ON {table}"
+                   " FOR EACH STATEMENT EXECUTE FUNCTION page_version_bump_search()")
     return ddl
 
 
@@ -134,6 +154,13 @@ def catalogue_version():
     return func.coalesce(
         select(PageVersion.version).where(PageVersion.name == CATALOGUE).scalar_subquery(), 0
     ).label("catalogue_version")
+
+
+def search_version():
+    """The search version as a scalar subquery (0 before any text was ever changed)."""
+    return func.coalesce(
+        select(PageVersion.version).where(PageVersion.name == SEARCH).scalar_subquery(), 0
+    ).label("search_version")
 
 
 def sizes_version():

@@ -95,3 +95,37 @@ def test_word_similarity_is_the_share_of_the_typed_words_trigrams():
     assert word_similarity("almond", "sweet almond oil") == 1.0
     assert word_similarity("teapot", "Arnica Cream") < 0.3
     assert word_similarity("", "anything") == 0.0
+
+
+def test_a_search_remembered_follows_text_sizes_and_prices_changed_by_plain_sql(client, app, count_queries):
+    # A search's counts and best-match page are remembered under the catalogue and search versions
+    # (shop/catalog/services.py _best_matches); triggers move the search version with a product's text
+    # and a size's SKU, amount and unit, whoever writes them, and cards are read afresh each time.
+    from sqlalchemy import text
+
+    from shop.extensions import db
+    from tests import factories as make
+    make.product("Marigold Balm", slug="marigold-balm", sizes=((30, 900, 5),))
+    make.product("Plain Cream", slug="plain-cream", sizes=((50, 700, 5),))
+
+    def found(q):
+        html = client.get(f"/products?q={q}").get_data(as_text=True)
+        return re.findall(r'<h2 class="card-title"><a href="/products/([^"]+)">', html), html
+
+    with count_queries() as first:
+        assert found("marigold")[0] == ["marigold-balm"]
+    with count_queries() as again:
+        assert found("marigold")[0] == ["marigold-balm"]
+    assert again.n == first.n - 1  # remembered: the filter counts are not counted again (nor the ranking run)
+
+    db.session.execute(text("UPDATE products SET description = 'With marigold petals.' WHERE slug = 'plain-cream'"))
+    db.session.commit()
+    assert found("marigold")[0] == ["marigold-balm", "plain-cream"]
+
+    db.session.execute(text("UPDATE variants SET amount = 250, size_label = '250 ml' WHERE sku LIKE 'SKU-%' AND amount = 50"))
+    db.session.commit()
+    assert found("marigold+250ml")[0] == ["plain-cream"]
+
+    db.session.execute(text("UPDATE variants SET price_pence = 650 WHERE amount = 250"))
+    db.session.commit()
+    assert "From <strong>£6.50</strong>" in found("marigold")[1]

@@ -369,7 +369,6 @@ def browse_products(query: ListingQuery, per_page: int, filters: ListingFilters 
         else:
             cards = _page_cards(conditions, ordering, query.page, per_page, filters)
     words = parse_search(query.q, flags).words if not total else []
-    without_words = _filters(query, flags) + _in_category(category)
     return ListingPage(
         query=query,
         products=cards,
@@ -378,15 +377,15 @@ def browse_products(query: ListingQuery, per_page: int, filters: ListingFilters 
         categories=categories,
         flags=flags,
         counts=counts,
-        **_suggestions(words, without_words),
+        **_suggestions(words, query, flags, category),
     )
 
 
-def _suggestions(words: list[str], within_filters: list) -> dict:
+def _suggestions(words: list[str], query: ListingQuery, flags, category) -> dict:
     """Nearest names within the other filters; failing that, in the whole shop (the links then drop the filters)."""
     if not words:
         return {}
-    near = closest_names(words, within_filters)
+    near = closest_names(words, _filters(query, flags) + _in_category(category))
     if near:
         return {"suggestions": near}
     return {"suggestions": closest_names(words, [Product.published.is_(True)]), "suggestions_keep_filters": False}

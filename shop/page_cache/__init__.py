@@ -110,7 +110,8 @@ def cached_page(versions, render):
     parts = versions()
     if parts is None:
         return _private(make_response(render()))
-    digest = hashlib.sha256(repr((cache.release, kind, request.full_path, parts)).encode()).hexdigest()
+    # The script root too: a page's links start with it (a shop served under /shop and at / alike).
+    digest = hashlib.sha256(repr((cache.release, kind, request.script_root, request.full_path, parts)).encode()).hexdigest()
     body = cache.store.get(digest)
     outcome = "hit"
     if body is None:

@@ -89,6 +89,29 @@ def test_a_trade_visitor_never_gets_a_retail_page_nor_a_retail_visitor_a_trade_o
         assert "£7.50" not in signed_in and ">Account</a>" in signed_in, url
 
 
+def test_a_remember_cookie_alone_signs_its_visitor_in_on_a_cached_page(app, oil):
+    make.user("physio@example.com", trade_status="approved")
+    guest, physio = app.test_client(), app.test_client()
+    sign_in(physio, "physio@example.com", PASSWORD, remember="y")
+    assert physio.get_cookie(app.config.get("REMEMBER_COOKIE_NAME", "remember_token")) is not None
+    for url in PAGES:
+        get(guest, url)
+        assert get(guest, url).headers["X-Page-Cache"] == "hit", url
+    # The browser was closed: the session cookie is gone, the remember cookie stays.
+    physio.delete_cookie(app.config["SESSION_COOKIE_NAME"])
+    for url in PAGES:
+        page = get(physio, url).get_data(as_text=True)
+        assert "£7.50" in page and ">Account</a>" in page, url
+
+
+def test_a_guests_hit_still_says_it_varies_by_cookie(app, oil):
+    guest = app.test_client()
+    get(guest, "/products")
+    hit = get(guest, "/products")
+    assert hit.headers["X-Page-Cache"] == "hit"
+    assert "Cookie" in hit.headers.get("Vary", "")
+
+
 def test_a_price_change_and_a_size_selling_out_show_on_the_very_next_request(app, oil):
     admin = make.user(role="admin")
     client = app.test_client()

@@ -333,3 +333,33 @@ def test_a_listing_key_follows_what_its_query_string_names_now(app, oil):
 def sku_of(slug):
     return db.session.execute(text("SELECT v.sku FROM variants v JOIN products p ON p.id = v.product_id"
                                    " WHERE p.slug = :slug"), {"slug": slug}).scalar_one()
+
+
+def test_the_cache_reads_the_very_versions_the_session_reads(app, oil):
+    """The versions go to PostgreSQL on the driver's cursor, compiled by the cache: the same rows
+    as SQLAlchemy's own execution, for each kind of page and a listing with filters and a category."""
+    from werkzeug.datastructures import MultiDict
+
+    from shop.catalog.listing import ListingQuery
+    from shop.catalog.services import _home_statement, _page_statement, _product_page_statement, listing_filters
+    from shop.guides.services import _guide_statement
+    from shop.page_cache.versions import _catalogue_statement
+
+    vegan = make.product("Vegan Balm", category_slug="oils", flags=["vegan"], allergens=["nut"], for_practice=True)
+    make.guide("Choosing an oil", slug="choosing-an-oil", products=[oil, vegan])
+    query = ListingQuery.from_args(MultiDict({"category": "oils", "suitable": "vegan", "sort": "price", "use": "practice"}))
+    filters = listing_filters(query)
+    db.session.commit()
+    reads = [
+        (_product_page_statement(), {"slug": "grapeseed-oil"}),
+        (_home_statement(), None),
+        (_guide_statement(), {"slug": "choosing-an-oil"}),
+        (_catalogue_statement(), None),
+        (_page_statement(filters.conditions, filters.ordering), {"page_size": 12, "page_skip": 0}),
+    ]
+    reader = app.extensions["page_cache"].reader
+    for statement, params in reads:
+        expected = [tuple(row) for row in db.session.execute(statement, params).all()]
+        assert expected, statement
+        assert [tuple(row) for row in reader.rows(statement, params)] == expected, statement
+        assert [tuple(row) for row in reader.rows(statement, params)] == expected, statement  # compiled, kept

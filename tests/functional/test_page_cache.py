@@ -225,6 +225,26 @@ def test_an_unchanged_page_is_answered_304_to_the_same_visitor(app, oil):
     assert again.status_code == 304
 
 
+def test_a_changed_page_or_cart_is_never_answered_304(app, oil):
+    client, url = app.test_client(), "/products/grapeseed-oil"
+    get(client, url)
+    tag = get(client, url).headers["ETag"]
+    assert client.get(url, headers={"If-None-Match": tag}).status_code == 304
+
+    add_to_cart(client, oil.variants[1].id, 1)
+    no_flashes(client)
+    with_item = client.get(url, headers={"If-None-Match": tag})
+    assert with_item.status_code == 200 and with_item.headers["X-Page-Cache"] == "hit"
+    assert cart_count_of(with_item.get_data(as_text=True)) == ("1 item", "1")
+
+    tag = with_item.headers["ETag"]
+    db.session.execute(text("UPDATE variants SET price_pence = 1111 WHERE sku = :sku"), {"sku": oil.variants[0].sku})
+    db.session.commit()
+    repriced = client.get(url, headers={"If-None-Match": tag})
+    assert repriced.status_code == 200 and "£11.11" in repriced.get_data(as_text=True)
+    assert client.get(url, headers={"If-None-Match": repriced.headers["ETag"]}).status_code == 304
+
+
 def test_a_catalogue_template_that_would_load_lazily_fails_its_test(app, oil):
     """The guard every page test runs under (tests/conftest.py): here a product loaded without its sizes."""
     from flask import render_template

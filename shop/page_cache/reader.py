@@ -32,15 +32,22 @@ from shop.extensions import db
 
 class CompiledQuery:
     """A statement as the driver takes it: its SQL, the values of the parameters it carries, and
-    where a value given at execution goes (SQLAlchemy may name a bound parameter other than its key)."""
+    where a value given at execution goes (SQLAlchemy may name a bound parameter other than its key).
+    A parameter rendered into the SQL itself (literal_execute) is put in at execution, as SQLAlchemy does."""
 
     def __init__(self, statement, dialect):
-        compiled = statement.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+        compiled = statement.compile(dialect=dialect)
         self.sql = compiled.string
+        in_sql = compiled.literal_execute_params | compiled.post_compile_params
+        self._expanding = compiled if in_sql else None
+        # The SQL for each set of numbers written into it (a listing's pages), kept: making it costs
+        # about 10 µs. Not for a list expanded into IN (...), whose parameters it names anew.
+        self._in_sql = None if compiled.post_compile_params else [compiled.bind_names[b] for b in in_sql]
+        self._written: dict[tuple, tuple[str, tuple]] = {}
         processors = {}
         for bind, name in compiled.bind_names.items():
             processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
-            if processor is not None:
+            if processor is not None and bind not in in_sql:
                 processors[name] = processor
         self.names = {bind.key: name for bind, name in compiled.bind_names.items()}
         self.processors = processors
@@ -49,11 +56,25 @@ class CompiledQuery:
                    for column in statement.selected_columns]
         self.row_processors = columns if any(columns) else None
 
-    def values(self, params) -> dict:
-        if not params:
-            return self.defaults
-        given = {self.names.get(key, key): value for key, value in params.items()}
-        return {**self.defaults, **self._processed(given)}
+    def sql_and_values(self, params) -> tuple[str, dict]:
+        values = self.defaults
+        if params:
+            given = {self.names.get(key, key): value for key, value in params.items()}
+            values = {**self.defaults, **self._processed(given)}
+        if self._expanding is None:
+            return self.sql, values
+        if self._in_sql is None:
+            expanded = self._expanding.construct_expanded_state(values)
+            return expanded.statement, expanded.parameters
+        numbers = tuple(values[name] for name in self._in_sql)
+        written = self._written.get(numbers)
+        if written is None:
+            expanded = self._expanding.construct_expanded_state(values)
+            written = (expanded.statement, tuple(expanded.parameters))
+            if len(self._written) < 2000:  # the pages of a filter, not every number a client can send
+                self._written[numbers] = written
+        sql, names = written
+        return sql, {name: values[name] for name in names}
 
     def _processed(self, values: dict) -> dict:
         for name, processor in self.processors.items():
@@ -93,14 +114,14 @@ class VersionReader:
         query = self._compiled.get(statement)
         if query is None:
             query = self._compiled[statement] = CompiledQuery(statement, self.engine.dialect)
-        values = query.values(params)
+        sql, values = query.sql_and_values(params)
         try:
-            return query.rows(self._rows(query.sql, values))
+            return query.rows(self._rows(sql, values))
         except DBAPIError as error:
             if not error.connection_invalidated:
                 raise
             self._close_idle()  # gone with the server too, most likely
-            return query.rows(self._rows(query.sql, values))
+            return query.rows(self._rows(sql, values))
 
     def _rows(self, sql: str, values: dict) -> list:
         try:

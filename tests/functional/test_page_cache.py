@@ -361,6 +361,7 @@ def test_the_cache_reads_the_very_versions_the_session_reads(app, oil):
     from werkzeug.datastructures import MultiDict
 
     from shop.catalog.listing import ListingQuery
+    from shop.catalog.models import Product
     from shop.catalog.services import _home_statement, _page_statement, _product_page_statement, listing_filters
     from shop.guides.services import _guide_statement
     from shop.page_cache.versions import _catalogue_statement
@@ -377,6 +378,10 @@ def test_the_cache_reads_the_very_versions_the_session_reads(app, oil):
         (_catalogue_statement(), None),
         (_page_statement(filters.conditions, filters.ordering), {"page_size": 12, "page_skip": 0}),
     ]
+    # One statement for every page: the page's numbers are written into its SQL at each execution.
+    every = _page_statement([Product.published.is_(True)], [Product.name, Product.id])
+    reads += [(every, {"page_size": 1, "page_skip": 0}), (every, {"page_size": 1, "page_skip": 1}),
+              (every, {"page_size": 2, "page_skip": 0})]
     reader = app.extensions["page_cache"].reader
     for statement, params in reads:
         expected = [tuple(row) for row in db.session.execute(statement, params).all()]

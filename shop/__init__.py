@@ -7,13 +7,14 @@ from flask import Flask
 from shop import cross_origin
 from shop.config import config_from_environment, normalise_database_url
 from shop.extensions import csrf, db, limiter, login_manager, migrate
+from shop.storefront import Storefront
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config_class=None, **overrides) -> Flask:
     config_class = config_class or config_from_environment()
-    app = Flask(
+    app = Storefront(
         __name__,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),

@@ -59,6 +59,8 @@ def refusal(method: str, fetch_site: str | None, origin: str | None, host: str, 
 
 
 def _check():
+    if request.method in SAFE_METHODS:
+        return None  # as refusal() says, before the view's lookup and the headers it reads (most requests)
     view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
     if view is not None and f"{view.__module__}.{view.__name__}" in _exempt_views:
         return None

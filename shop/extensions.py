@@ -1,5 +1,4 @@
 """Extensions, created unbound and initialised in create_app."""
-from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -7,6 +6,8 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from shop.unlimited import ShopLimiter
 
 # Named constraints keep migrations identical on SQLite and PostgreSQL.
 NAMING = {
@@ -27,4 +28,4 @@ migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 # Limits are declared on the views that need them (sign-in, reset, plan links); none by default.
-limiter = Limiter(key_func=get_remote_address)
+limiter = ShopLimiter(key_func=get_remote_address)  # views with no limit skip the check (shop/unlimited.py)

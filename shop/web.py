@@ -107,17 +107,34 @@ def register(app: Flask) -> None:
         }
 
     # Production is served over HTTPS only: browsers must never try plain HTTP again (a year).
-    hsts = "max-age=31536000; includeSubDomains" if app.config.get("ENV_NAME") == "production" else None
+    production = app.config.get("ENV_NAME") == "production"
+    hsts = [("Strict-Transport-Security", "max-age=31536000; includeSubDomains")] if production else []
+    app.wsgi_app = SecurityHeaders(app.wsgi_app, hsts + [
+        ("Content-Security-Policy", CSP),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "strict-origin-when-cross-origin"),
+        ("X-Frame-Options", "DENY"),
+    ])
 
-    @app.after_request
-    def security_headers(response):
-        if hsts:
-            response.headers.setdefault("Strict-Transport-Security", hsts)
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        return response
+
+class SecurityHeaders:
+    """Adds the security headers a response has not set itself (a view may send its own CSP) to every
+    answer, error pages and static files included. At the WSGI layer, on the plain list of headers
+    the response is sent with: werkzeug's Headers.setdefault, in an after_request hook, cost a
+    cached page's hit about a twentieth of its time (each call looks the name up, lower-casing every
+    header, and checks the value again)."""
+
+    def __init__(self, wsgi_app, headers: list[tuple[str, str]]):
+        self.wsgi_app = wsgi_app
+        self.headers = [(name.lower(), (name, value)) for name, value in headers]
+
+    def __call__(self, environ, start_response):
+        def start_with_headers(status, headers, exc_info=None):
+            present = {name.lower() for name, _ in headers}
+            missing = [header for lower, header in self.headers if lower not in present]
+            return start_response(status, headers + missing if missing else headers, exc_info)
+
+        return self.wsgi_app(environ, start_with_headers)
 
 
 def cart_count() -> int:

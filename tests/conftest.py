@@ -360,14 +360,20 @@ def count_queries(app):
             counter.n += 1
             counter.statements.append(statement)
 
-        engines = {db.engine, app.extensions["page_cache"].reader.engine or db.engine}
-        for engine in engines:
-            event.listen(engine, "before_cursor_execute", before)
+        # The page cache's reader runs its statements on the driver's cursor (PostgreSQL), past SQLAlchemy's events.
+        reader = app.extensions["page_cache"].reader
+
+        def fetch(cursor, statement, values):
+            before(None, cursor, statement)
+            return type(reader)._fetch(cursor, statement, values)
+
+        event.listen(db.engine, "before_cursor_execute", before)
+        reader._fetch = fetch
         try:
             yield counter
         finally:
-            for engine in engines:
-                event.remove(engine, "before_cursor_execute", before)
+            event.remove(db.engine, "before_cursor_execute", before)
+            del reader._fetch
 
     return counting
 

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from flask import current_app
 
-from sqlalchemy import and_, bindparam, exists, func, or_, select, true, union
+from sqlalchemy import Integer, and_, bindparam, exists, func, or_, select, true, union
 from sqlalchemy.orm import joinedload, selectinload
 
 from shop.catalog.cards import ProductCard, card_rows, product_cards
@@ -279,9 +279,16 @@ def listing_versions(query: ListingQuery, per_page: int) -> tuple[tuple | None, 
 
 
 def _page_statement(conditions, ordering):
-    """The listing key's query, the page a bound parameter: one statement for every page of a filter."""
+    """The listing key's query, the page a bound parameter: one statement for every page of a filter.
+
+    The page's numbers are written into the SQL at execution (literal_execute), not sent apart: for
+    a LIMIT it cannot see, PostgreSQL's plan kept for a prepared statement sorts every product, so
+    it planned each execution anew (about a quarter of a millisecond of its CPU on every hit). With
+    them in the SQL, each page's statement is prepared by psycopg and planned once per connection.
+    """
     on_page = (select(Product.id).where(*conditions).order_by(*ordering)
-               .limit(bindparam("page_size")).offset(bindparam("page_skip")).subquery())
+               .limit(bindparam("page_size", type_=Integer, literal_execute=True))
+               .offset(bindparam("page_skip", type_=Integer, literal_execute=True)).subquery())
     return versions_statement(chosen=on_page, order_by=ordering)
 
 

@@ -21,6 +21,7 @@ from flask import Flask, current_app, g, get_flashed_messages, make_response, re
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
+from shop.page_cache.guests import plainly_a_guest
 from shop.page_cache.holes import Holes, mark_personal, strip_markers  # noqa: F401 - mark_personal is for callers
 from shop.page_cache.reader import VersionReader
 from shop.page_cache.store import MemoryPages, PageStore, SharedPages
@@ -83,6 +84,8 @@ def define_hole(app: Flask, name: str, fill) -> None:
 
 def _visitor_kind() -> str | None:
     """What, besides the holes, makes one visitor's page differ from another's; None: do not cache."""
+    if plainly_a_guest():
+        return "guest"
     user = current_user
     if not user.is_authenticated:
         return "guest"
@@ -119,11 +122,17 @@ def cached_page(versions, render):
         outcome = "miss" if storable else "not stored"
         if storable:
             cache.store.put(digest, body)
-    response = make_response(cache.holes.fill(body))
+    filled, holes = cache.holes.fill(body)
+    response = make_response(filled)
     response.mimetype = "text/html"
     # Says what happened (for the bench and an operator's curl); a header, so never part of what is stored.
     response.headers["X-Page-Cache"] = outcome
-    response.add_etag()
+    if outcome == "not stored":
+        response.add_etag()
+    else:
+        # One key, one stored page (the cache's premise): the key and this visitor's holes name the
+        # bytes sent as surely as a hash of them, without hashing the whole page on every hit.
+        response.set_etag(hashlib.sha1(f"{digest}:{holes}".encode()).hexdigest())
     return _private(response).make_conditional(request)
 
 
@@ -132,6 +141,9 @@ def _render_for_cache(cache: PageCache, render) -> tuple[bytes, bool]:
     (Flask notes any use of `session` during it), made a real CSRF token or showed something personal."""
     field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
     get_flashed_messages()  # none (checked by the caller), now known without asking the session again
+    # The rendering shows who is signed in: flask-login's look into the session is the visitor
+    # kind's (the key's), made before the rendering is watched (a hit's guest never makes it).
+    current_user._get_current_object()
     visitor_session = session._get_current_object()
     visitor_session.accessed = False
     try:

@@ -54,15 +54,16 @@ class Holes:
             return self._markers[name]
         return self._fillers[name]()
 
-    def fill(self, body: bytes) -> bytes:
-        """The body with every hole filled, in one pass over it; each value worked out once.
+    def fill(self, body: bytes) -> tuple[bytes, str]:
+        """The body with every hole filled, in one pass over it; each value worked out once. And
+        the values filled in, which with the stored page's key say what these bytes are (its ETag).
 
         The marker character is in stored bytes only around a marker (strip_markers), so the
         pieces between them alternate: text, a marker's inside, text, ...
         """
         pieces = body.split(MARK_BYTES)
         if len(pieces) == 1:
-            return body
+            return body, ""
         values: dict[bytes, bytes] = {}
         for i in range(1, len(pieces), 2):
             inside = pieces[i]
@@ -73,7 +74,7 @@ class Holes:
                 value = values[inside] = (MARK_BYTES + inside + MARK_BYTES if name is None
                                           else str(escape(self._fillers[name]())).encode())
             pieces[i] = value
-        return b"".join(pieces)
+        return b"".join(pieces), repr(tuple(values.values()))
 
     def rendering(self):
         return _Rendering()

@@ -33,6 +33,8 @@ it through the events below, and tests/integration/test_migrations.py checks the
 SQLite migration that rebuilds one of these tables (batch "move and copy") drops its triggers: it
 must create them again from here.
 """
+from functools import lru_cache
+
 from flask import current_app
 from sqlalchemy import event, func, select
 
@@ -175,33 +177,33 @@ def sizes_version():
 
 
 def versions_statement(*where, chosen=None, order_by=()):
-    """The query product_versions runs, to be built once and read with read_versions (with bound
-    parameters) where a page asks the same question on every request."""
+    """The versions of the products a page shows, in its order, to be read with read_versions: the
+    products are picked by `where` or by joining `chosen` (a subquery with an `id` column). Built once
+    per page kind, what varies a bound parameter: the reader compiles each statement object once.
+
+    One narrow query, run before the page's own queries: data read after it can only be newer than
+    the versions it read, never older, so no page is ever stored under a key newer than its data.
+    """
     stmt = select(Product.id, Product.version, sizes_version(), catalogue_version())
     if chosen is not None:
         stmt = stmt.join(chosen, chosen.c.id == Product.id)
     return stmt.where(*where).order_by(*order_by)
 
 
-def product_versions(*where, chosen=None, order_by=()) -> tuple:
-    """The versions of the products a page shows, in its order: (catalogue version, products) where
-    products is ((id, version, sizes' version), ...). Products are picked by `where` or by joining
-    `chosen` (a subquery with an `id` column).
-
-    One narrow query, run before the page's own queries: data read after it can only be newer than
-    the versions it read, never older, so no page is ever stored under a key newer than its data.
-    """
-    return read_versions(versions_statement(*where, chosen=chosen, order_by=order_by))
-
-
 def read_versions(statement, params=None) -> tuple:
+    """(catalogue version, products) where products is ((id, version, sizes' version), ...)."""
     rows = read(statement, params)
     return (rows[0][-1] if rows else catalogue_only(), tuple(tuple(r[:-1]) for r in rows))
 
 
 def catalogue_only() -> int:
     """The catalogue-wide version alone, for pages that show no product (the guides' index)."""
-    return read(select(catalogue_version()))[0][0]
+    return read(_catalogue_statement())[0][0]
+
+
+@lru_cache(maxsize=None)
+def _catalogue_statement():
+    return select(catalogue_version())  # built once: the reader compiles each statement object once
 
 
 def read(statement, params=None) -> list:

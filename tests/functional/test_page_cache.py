@@ -89,6 +89,29 @@ def test_a_trade_visitor_never_gets_a_retail_page_nor_a_retail_visitor_a_trade_o
         assert "£7.50" not in signed_in and ">Account</a>" in signed_in, url
 
 
+def test_a_remember_cookie_alone_signs_its_visitor_in_on_a_cached_page(app, oil):
+    make.user("physio@example.com", trade_status="approved")
+    guest, physio = app.test_client(), app.test_client()
+    sign_in(physio, "physio@example.com", PASSWORD, remember="y")
+    assert physio.get_cookie(app.config.get("REMEMBER_COOKIE_NAME", "remember_token")) is not None
+    for url in PAGES:
+        get(guest, url)
+        assert get(guest, url).headers["X-Page-Cache"] == "hit", url
+    # The browser was closed: the session cookie is gone, the remember cookie stays.
+    physio.delete_cookie(app.config["SESSION_COOKIE_NAME"])
+    for url in PAGES:
+        page = get(physio, url).get_data(as_text=True)
+        assert "£7.50" in page and ">Account</a>" in page, url
+
+
+def test_a_guests_hit_still_says_it_varies_by_cookie(app, oil):
+    guest = app.test_client()
+    get(guest, "/products")
+    hit = get(guest, "/products")
+    assert hit.headers["X-Page-Cache"] == "hit"
+    assert "Cookie" in hit.headers.get("Vary", "")
+
+
 def test_a_price_change_and_a_size_selling_out_show_on_the_very_next_request(app, oil):
     admin = make.user(role="admin")
     client = app.test_client()
@@ -202,6 +225,26 @@ def test_an_unchanged_page_is_answered_304_to_the_same_visitor(app, oil):
     assert again.status_code == 304
 
 
+def test_a_changed_page_or_cart_is_never_answered_304(app, oil):
+    client, url = app.test_client(), "/products/grapeseed-oil"
+    get(client, url)
+    tag = get(client, url).headers["ETag"]
+    assert client.get(url, headers={"If-None-Match": tag}).status_code == 304
+
+    add_to_cart(client, oil.variants[1].id, 1)
+    no_flashes(client)
+    with_item = client.get(url, headers={"If-None-Match": tag})
+    assert with_item.status_code == 200 and with_item.headers["X-Page-Cache"] == "hit"
+    assert cart_count_of(with_item.get_data(as_text=True)) == ("1 item", "1")
+
+    tag = with_item.headers["ETag"]
+    db.session.execute(text("UPDATE variants SET price_pence = 1111 WHERE sku = :sku"), {"sku": oil.variants[0].sku})
+    db.session.commit()
+    repriced = client.get(url, headers={"If-None-Match": tag})
+    assert repriced.status_code == 200 and "£11.11" in repriced.get_data(as_text=True)
+    assert client.get(url, headers={"If-None-Match": repriced.headers["ETag"]}).status_code == 304
+
+
 def test_a_catalogue_template_that_would_load_lazily_fails_its_test(app, oil):
     """The guard every page test runs under (tests/conftest.py): here a product loaded without its sizes."""
     from flask import render_template
@@ -310,3 +353,38 @@ def test_a_listing_key_follows_what_its_query_string_names_now(app, oil):
 def sku_of(slug):
     return db.session.execute(text("SELECT v.sku FROM variants v JOIN products p ON p.id = v.product_id"
                                    " WHERE p.slug = :slug"), {"slug": slug}).scalar_one()
+
+
+def test_the_cache_reads_the_very_versions_the_session_reads(app, oil):
+    """The versions go to PostgreSQL on the driver's cursor, compiled by the cache: the same rows
+    as SQLAlchemy's own execution, for each kind of page and a listing with filters and a category."""
+    from werkzeug.datastructures import MultiDict
+
+    from shop.catalog.listing import ListingQuery
+    from shop.catalog.models import Product
+    from shop.catalog.services import _home_statement, _page_statement, _product_page_statement, listing_filters
+    from shop.guides.services import _guide_statement
+    from shop.page_cache.versions import _catalogue_statement
+
+    vegan = make.product("Vegan Balm", category_slug="oils", flags=["vegan"], allergens=["nut"], for_practice=True)
+    make.guide("Choosing an oil", slug="choosing-an-oil", products=[oil, vegan])
+    query = ListingQuery.from_args(MultiDict({"category": "oils", "suitable": "vegan", "sort": "price", "use": "practice"}))
+    filters = listing_filters(query)
+    db.session.commit()
+    reads = [
+        (_product_page_statement(), {"slug": "grapeseed-oil"}),
+        (_home_statement(), None),
+        (_guide_statement(), {"slug": "choosing-an-oil"}),
+        (_catalogue_statement(), None),
+        (_page_statement(filters.conditions, filters.ordering), {"page_size": 12, "page_skip": 0}),
+    ]
+    # One statement for every page: the page's numbers are written into its SQL at each execution.
+    every = _page_statement([Product.published.is_(True)], [Product.name, Product.id])
+    reads += [(every, {"page_size": 1, "page_skip": 0}), (every, {"page_size": 1, "page_skip": 1}),
+              (every, {"page_size": 2, "page_skip": 0})]
+    reader = app.extensions["page_cache"].reader
+    for statement, params in reads:
+        expected = [tuple(row) for row in db.session.execute(statement, params).all()]
+        assert expected, statement
+        assert [tuple(row) for row in reader.rows(statement, params)] == expected, statement
+        assert [tuple(row) for row in reader.rows(statement, params)] == expected, statement  # compiled, kept

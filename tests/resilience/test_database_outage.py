@@ -145,3 +145,24 @@ def test_healthz_notices_a_database_it_cannot_read(app, client, shop, backend, p
         assert client.get("/healthz").status_code == 503
         assert client.get("/healthz").status_code == 503  # and stays red, not just the first probe
     assert client.get("/healthz").status_code == 200
+
+
+def test_a_cached_pages_connection_found_dead_is_replaced_without_an_error(app, client, shop, backend):
+    """The server ended the page cache's kept connection (a restart, an idle timeout): the next hit
+    finds it dead, opens another and answers, with no 503 for the visitor."""
+    if backend != "postgresql":
+        pytest.skip("SQLite reads the versions through the request's session")
+    from sqlalchemy import text
+
+    reader = app.extensions["page_cache"].reader
+    client.get("/products")
+    assert client.get("/products").headers["X-Page-Cache"] == "hit"
+    [(kept, _cursor)] = reader._idle
+    ended = kept.dbapi_connection.info.backend_pid
+    assert db.session.scalar(text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": ended})
+    db.session.commit()
+
+    answer = client.get("/products")
+    assert (answer.status_code, answer.headers["X-Page-Cache"]) == (200, "hit")
+    [(replacement, _cursor)] = reader._idle
+    assert replacement.dbapi_connection.info.backend_pid != ended

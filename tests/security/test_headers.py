@@ -182,3 +182,24 @@ def test_production_adds_hsts_and_a_secure_session_cookie(production_app):
     morsel, raw = session_cookie(fresh.get(f"/products/{slug}", base_url="https://shop.example"))
     assert morsel is not None
     assert morsel["secure"] and morsel["httponly"] and morsel["samesite"] == "Lax", raw
+
+
+def test_a_page_that_sets_its_own_policy_keeps_it_and_gets_the_other_headers(app):
+    own = "default-src 'none'"
+
+    @app.get("/_own_policy")
+    def own_policy():
+        return "ok", 200, {"content-security-policy": own}
+
+    response = app.test_client().get("/_own_policy")
+    assert response.headers.getlist("Content-Security-Policy") == [own]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+def test_refusals_carry_the_security_headers_too(app, client):
+    for response in (client.post("/products"), client.get("/no-such-page"), client.post("/cart/add")):
+        assert response.status_code in (400, 404, 405), response.status_code
+        assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+        assert response.headers["X-Frame-Options"] == "DENY"

@@ -5,7 +5,7 @@ Revises: 0026
 Create Date: 2026-12-04 18:50:00
 
 A search's filter counts and its best-match page ids are remembered per app process under the
-catalogue and search versions (shop/catalog/search_memory.py). The catalogue version covers products
+catalogue and search versions (shop/catalog/services.py _filter_counts and _best_matches). The catalogue version covers products
 added, removed, (un)published, moved, and their flags; this one covers a product's text and a size's
 SKU, amount and unit, which searches match. The same SQL as shop/page_cache/versions.py writes for
 create_all (tests/integration/test_migrations.py compares them).

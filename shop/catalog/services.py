@@ -152,8 +152,8 @@ class ListingFilters:
 def listing_filters(query: ListingQuery) -> ListingFilters:
     # The categories and the catalogue version in one statement: the categories a page (and the cache
     # key, and the remembered filter counts) shows can never be older than the version read. The flags likewise.
-    (version, searched), categories = _with_catalogue_version(Category)
-    (flags_version, _), flags = _with_catalogue_version(Flag)
+    (version, searched), categories = _with_versions(Category)
+    (flags_version, _), flags = _with_versions(Flag)
     category = _chosen_category(query, categories)
     search = plan_search(query.q, flags, _dialect()) if query.q else None
     but_category = _filters(query, flags) + (search.conditions if search else [])
@@ -163,7 +163,7 @@ def listing_filters(query: ListingQuery) -> ListingFilters:
                           searched)
 
 
-def _with_catalogue_version(model) -> tuple[tuple[int, int], list]:
+def _with_versions(model) -> tuple[tuple[int, int], list]:
     """((catalogue version, search version), every row of `model`) in one statement, the versions there even with no rows."""
     rows = db.session.execute(_every_row_with_version(model)).all()
     return (rows[0][0], rows[0][1]), [row[2] for row in rows if row[2] is not None]
@@ -179,15 +179,10 @@ def _every_row_with_version(model):
 
 
 def _filter_counts(query: ListingQuery, filters: ListingFilters) -> FilterCounts:
-    category_id = filters.category.id if filters.category else None
-
     def count():
-        return count_filters(filters.but_category, category_id, filters.flags)
+        return count_filters(filters.but_category, filters.category.id if filters.category else None, filters.flags)
 
-    key = _filters_key(query, filters)
-    if query.q:
-        return remembered(key, count, "search_counts")
-    return remembered(key, count)
+    return remembered(_filters_key(query, filters), count, "search_counts" if query.q else "listing_counts")
 
 
 def _filters_key(query: ListingQuery, filters: ListingFilters) -> tuple:
@@ -205,7 +200,7 @@ def _best_matches(query: ListingQuery, filters: ListingFilters, per_page: int) -
     ranked = []
 
     def rank():
-        ranked.extend(_page_cards(filters.conditions, filters.ordering, query.page, per_page, filters))
+        ranked.extend(_page_cards(filters, query.page, per_page))
         return [card.id for card in ranked]
 
     ids = remembered(_filters_key(query, filters) + (query.page, per_page), rank, "search_pages")
@@ -218,9 +213,9 @@ def _best_matches(query: ListingQuery, filters: ListingFilters, per_page: int) -
     return sorted(cards, key=lambda card: place[card.id])
 
 
-def _page_cards(conditions, ordering, page: int, per_page: int, filters: ListingFilters) -> list[ProductCard]:
-    chosen = _page_ids(conditions, ordering, page, per_page)
-    return product_cards(card_rows().join(chosen, chosen.c.id == Product.id).order_by(*ordering),
+def _page_cards(filters: ListingFilters, page: int, per_page: int) -> list[ProductCard]:
+    chosen = _page_ids(filters.conditions, filters.ordering, page, per_page)
+    return product_cards(card_rows().join(chosen, chosen.c.id == Product.id).order_by(*filters.ordering),
                          filters.categories, filters.flags)
 
 
@@ -360,7 +355,6 @@ def browse_products(query: ListingQuery, per_page: int, filters: ListingFilters 
     """One page of published products matching the query, with the total, in a fixed number of queries."""
     filters = filters or listing_filters(query)
     categories, flags, category = filters.categories, filters.flags, filters.category
-    conditions, ordering = filters.conditions, filters.ordering
 
     counts = _filter_counts(query, filters)
     total = counts.chosen
@@ -374,7 +368,7 @@ def browse_products(query: ListingQuery, per_page: int, filters: ListingFilters 
         if query.q and query.sort == RELEVANCE:
             cards = _best_matches(query, filters, per_page)
         else:
-            cards = _page_cards(conditions, ordering, query.page, per_page, filters)
+            cards = _page_cards(filters, query.page, per_page)
     words = parse_search(query.q, flags).words if not total else []
     return ListingPage(
         query=query,

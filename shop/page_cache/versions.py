@@ -92,6 +92,18 @@ def _sqlite_ddl() -> list[str]:
     return ddl
 
 
+def _bump_once_per_transaction(name: str) -> str:
+    """The function moving page_versions[name]: once per transaction is enough (nobody sees the row
+    before it commits), and every further update of that one row would add a row version the next
+    must step over: loading 30,000 sizes statement by statement took seconds. The mark is rolled
+    back with a savepoint."""
+    return (f"CREATE OR REPLACE FUNCTION page_version_bump_{name}() RETURNS trigger LANGUAGE plpgsql AS"
+            f" $$ BEGIN IF current_setting('shop.{name}_version_moved', true) IS DISTINCT FROM 'yes' THEN"
+            f" INSERT INTO page_versions (name, version) VALUES ('{name}', 1)"
+            " ON CONFLICT (name) DO UPDATE SET version = page_versions.version + 1;"
+            f" PERFORM set_config('shop.{name}_version_moved', 'yes', true); END IF; RETURN NULL; END $$")
+
+
 def _postgresql_ddl() -> list[str]:
     ddl = [
         "CREATE OR REPLACE FUNCTION page_version_bump_row() RETURNS trigger LANGUAGE plpgsql AS"
@@ -99,19 +111,8 @@ def _postgresql_ddl() -> list[str]:
         "CREATE OR REPLACE FUNCTION page_version_bump_variant() RETURNS trigger LANGUAGE plpgsql AS"
         " $$ BEGIN UPDATE variants SET version = version + 1"
         " WHERE id = CASE WHEN TG_OP = 'DELETE' THEN OLD.variant_id ELSE NEW.variant_id END; RETURN NULL; END $$",
-        # Once per transaction is enough (nobody sees the row before it commits), and every further
-        # update of that one row would add a row version the next must step over: loading 30,000
-        # sizes statement by statement took seconds. The mark is rolled back with a savepoint.
-        "CREATE OR REPLACE FUNCTION page_version_bump_catalogue() RETURNS trigger LANGUAGE plpgsql AS"
-        " $$ BEGIN IF current_setting('shop.catalogue_version_moved', true) IS DISTINCT FROM 'yes' THEN"
-        " INSERT INTO page_versions (name, version) VALUES ('catalogue', 1)"
-        " ON CONFLICT (name) DO UPDATE SET version = page_versions.version + 1;"
-        " PERFORM set_config('shop.catalogue_version_moved', 'yes', true); END IF; RETURN NULL; END $$",
-        "CREATE OR REPLACE FUNCTION page_version_bump_search() RETURNS trigger LANGUAGE plpgsql AS"
-        " $$ BEGIN IF current_setting('shop.search_version_moved', true) IS DISTINCT FROM 'yes' THEN"
-        " INSERT INTO page_versions (name, version) VALUES ('search', 1)"
-        " ON CONFLICT (name) DO UPDATE SET version = page_versions.version + 1;"
-        " PERFORM set_config('shop.search_version_moved', 'yes', true); END IF; RETURN NULL; END $$",
+        _bump_once_per_transaction(CATALOGUE),
+        _bump_once_per_transaction(SEARCH),
         "CREATE TRIGGER page_version_products BEFORE UPDATE ON products FOR EACH ROW EXECUTE FUNCTION page_version_bump_row()",
         "CREATE TRIGGER page_version_variants BEFORE UPDATE ON variants FOR EACH ROW EXECUTE FUNCTION page_version_bump_row()",
     ]
@@ -153,16 +154,18 @@ def _create_version_triggers(metadata, connection, **kw):
 
 def catalogue_version():
     """The catalogue-wide version as a scalar subquery (0 before anything was ever changed)."""
-    return func.coalesce(
-        select(PageVersion.version).where(PageVersion.name == CATALOGUE).scalar_subquery(), 0
-    ).label("catalogue_version")
+    return _named_version(CATALOGUE)
 
 
 def search_version():
     """The search version as a scalar subquery (0 before any text was ever changed)."""
+    return _named_version(SEARCH)
+
+
+def _named_version(name: str):
     return func.coalesce(
-        select(PageVersion.version).where(PageVersion.name == SEARCH).scalar_subquery(), 0
-    ).label("search_version")
+        select(PageVersion.version).where(PageVersion.name == name).scalar_subquery(), 0
+    ).label(f"{name}_version")
 
 
 def sizes_version():
